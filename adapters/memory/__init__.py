@@ -1,0 +1,5 @@
+"""The shipped in-memory tracking backend: thread-safe, MLflow-shaped, countable."""
+
+from adapters.memory.tracking import InMemoryTracking
+
+__all__ = ["InMemoryTracking"]

@@ -1,0 +1,74 @@
+"""Compiling a ``RunQuery`` into an MLflow filter string, order-by list and view type.
+
+Keys are always backtick-quoted. A value is quoted with ``'`` or ``"`` (whichever it does
+not contain). MLflow's filter tokenizer has no escape that round-trips a value holding
+both quote kinds or a backslash, so such equalities are evaluated client-side instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlflow.entities import ViewType
+
+from domain.model import RunStatus
+from domain.query import OrderBy, RunQuery
+
+_VIEW = {"active": ViewType.ACTIVE_ONLY, "deleted": ViewType.DELETED_ONLY, "all": ViewType.ALL}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """What MLflow evaluates, and the tag equalities left for the adapter to check."""
+
+    filter_string: str
+    order_by: list[str]
+    view_type: int
+    client_side_tags: dict[str, str]
+
+
+def quoted_value(value: str) -> str | None:
+    """The value as an MLflow string literal, or None when no literal can hold it."""
+    if "\\" in value:
+        return None
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    return None
+
+
+def _order_clause(clause: OrderBy) -> str:
+    prefix = {"attribute": "attributes", "metric": "metrics", "param": "params", "tag": "tags"}
+    direction = "ASC" if clause.ascending else "DESC"
+    return f"{prefix[clause.kind]}.`{clause.key}` {direction}"
+
+
+def _status_conditions(query: RunQuery) -> list[str]:
+    """MLflow has no IN for status: one ``=``, or a ``!=`` per excluded status."""
+    if not query.statuses:
+        return []
+    if len(query.statuses) == 1:
+        (only,) = query.statuses
+        return [f"attributes.status = '{only.value}'"]
+    excluded = sorted(s.value for s in RunStatus if s not in query.statuses)
+    return [f"attributes.status != '{s}'" for s in excluded]
+
+
+def compile_query(query: RunQuery) -> CompiledQuery:
+    """Compile ``query``; equalities MLflow cannot express exactly stay client-side."""
+    conditions: list[str] = []
+    client_side: dict[str, str] = {}
+    for key, value in query.tag_equalities().items():
+        literal = quoted_value(value)
+        if literal is None:
+            client_side[key] = value
+        else:
+            conditions.append(f"tags.`{key}` = {literal}")
+    conditions.extend(_status_conditions(query))
+    return CompiledQuery(
+        filter_string=" AND ".join(conditions),
+        order_by=[_order_clause(c) for c in query.order_by],
+        view_type=_VIEW[query.lifecycle],
+        client_side_tags=client_side,
+    )

@@ -1,0 +1,211 @@
+"""``MlflowTracking``: the tracking port over one ``MlflowClient``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from mlflow import MlflowClient
+from mlflow.entities import Metric as MlflowMetric
+from mlflow.entities import Param, RunTag
+from mlflow.entities import Run as MlflowRun
+
+from adapters.mlflow_store.errors import translating
+from adapters.mlflow_store.filters import CompiledQuery, compile_query
+from domain.errors import TrackingInvalidValueError
+from domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
+from domain.query import RunPage, RunQuery
+from domain.uris import redacted_uri
+
+logger = logging.getLogger(__name__)
+DEFAULT_PAGE_SIZE = 1000
+
+
+def _to_run(run: MlflowRun) -> Run:
+    info, data = run.info, run.data
+    return Run(
+        run_id=info.run_id,
+        experiment_id=str(info.experiment_id),
+        name=info.run_name or "",
+        status=RunStatus(info.status),
+        start_time=int(info.start_time or 0),
+        end_time=int(info.end_time) if info.end_time is not None else None,
+        lifecycle_stage=LifecycleStage(info.lifecycle_stage),
+        tags=MappingProxyType(dict(data.tags)),
+        params=MappingProxyType(dict(data.params)),
+        metrics=MappingProxyType({k: float(v) for k, v in data.metrics.items()}),
+    )
+
+
+def _encode_token(server_token: str | None, skip: int) -> str:
+    return base64.b64encode(json.dumps({"t": server_token, "s": skip}).encode()).decode()
+
+
+def _decode_token(token: str | None) -> tuple[str | None, int]:
+    if token is None:
+        return None, 0
+    try:
+        decoded = json.loads(base64.b64decode(token.encode()))
+        return decoded["t"], int(decoded["s"])
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise TrackingInvalidValueError(
+            f"Invalid page token {token!r}", operation="search_runs"
+        ) from exc
+
+
+class MlflowTracking:
+    """The tracking port over MLflow (any store ``MlflowClient`` supports).
+
+    Args:
+        tracking_uri: The store; None uses MLflow's own default resolution
+            (``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db`` in MLflow 3).
+        page_size: Runs asked for per search request while paging.
+    """
+
+    def __init__(self, tracking_uri: str | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+        self._client = MlflowClient(tracking_uri=tracking_uri)
+        self._uri = str(self._client.tracking_uri)
+        self._page_size = page_size
+        logger.debug("MLflow tracking adapter on %s", redacted_uri(self._uri))
+
+    @property
+    def tracking_uri(self) -> str:
+        """The store's URI with any credentials removed."""
+        return redacted_uri(self._uri)
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
+        """See ``TrackingPort.get_experiment_by_name``."""
+        with translating("get_experiment_by_name"):
+            found = self._client.get_experiment_by_name(name)
+        if found is None:
+            return None
+        return Experiment(
+            str(found.experiment_id),
+            found.name,
+            LifecycleStage(found.lifecycle_stage),
+            MappingProxyType(dict(found.tags)),
+        )
+
+    def create_experiment(self, name: str) -> str:
+        """See ``TrackingPort.create_experiment``."""
+        with translating("create_experiment"):
+            return str(self._client.create_experiment(name))
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        """See ``TrackingPort.delete_experiment``."""
+        with translating("delete_experiment"):
+            self._client.delete_experiment(experiment_id)
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        """See ``TrackingPort.restore_experiment``."""
+        with translating("restore_experiment"):
+            self._client.restore_experiment(experiment_id)
+
+    def create_run(
+        self,
+        experiment_id: str,
+        run_name: str,
+        tags: Mapping[str, str],
+        start_time: int | None = None,
+    ) -> Run:
+        """See ``TrackingPort.create_run`` (one request, tags included)."""
+        with translating("create_run"):
+            created = self._client.create_run(
+                experiment_id, start_time=start_time, tags=dict(tags), run_name=run_name
+            )
+        return _to_run(created)
+
+    def get_run(self, run_id: str) -> Run:
+        """See ``TrackingPort.get_run``."""
+        with translating("get_run"):
+            return _to_run(self._client.get_run(run_id))
+
+    def log_batch(
+        self,
+        run_id: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        metrics: Sequence[Metric] = (),
+    ) -> None:
+        """See ``TrackingPort.log_batch`` (one request)."""
+        now = None if all(m.timestamp is not None for m in metrics) else _now_ms()
+        with translating("log_batch"):
+            self._client.log_batch(
+                run_id,
+                metrics=[
+                    MlflowMetric(m.key, m.value, m.timestamp if m.timestamp is not None else now, m.step)
+                    for m in metrics
+                ],
+                params=[Param(k, v) for k, v in (params or {}).items()],
+                tags=[RunTag(k, v) for k, v in (tags or {}).items()],
+            )
+
+    def set_terminated(self, run_id: str, status: RunStatus, end_time: int | None = None) -> None:
+        """See ``TrackingPort.set_terminated``."""
+        with translating("set_terminated"):
+            self._client.set_terminated(run_id, status=RunStatus(status).value, end_time=end_time)
+
+    def delete_run(self, run_id: str) -> None:
+        """See ``TrackingPort.delete_run``."""
+        with translating("delete_run"):
+            self._client.delete_run(run_id)
+
+    def search_runs(self, query: RunQuery) -> RunPage:
+        """See ``TrackingPort.search_runs``: pages until ``max_results`` or the last match."""
+        compiled = compile_query(query)
+        server_token, skip = _decode_token(query.page_token)
+        wanted = query.max_results
+        found: list[Run] = []
+        while True:
+            size = self._page_size
+            if wanted is not None and not compiled.client_side_tags:
+                size = min(size, wanted - len(found))
+            page = self._page(query, compiled, server_token, size)
+            for index, raw in enumerate(page[skip:], start=skip):
+                if not _matches_client_side(raw, compiled):
+                    continue
+                if wanted is not None and len(found) == wanted:
+                    return RunPage(tuple(found), _encode_token(server_token, index))
+                found.append(_to_run(raw))
+            skip = 0
+            next_token = _text(page.token)
+            if not next_token:
+                return RunPage(tuple(found))
+            if wanted is not None and len(found) == wanted:
+                return RunPage(tuple(found), _encode_token(next_token, 0))
+            server_token = next_token
+
+    def _page(
+        self, query: RunQuery, compiled: CompiledQuery, token: str | None, size: int
+    ) -> Any:
+        with translating("search_runs"):
+            return self._client.search_runs(
+                experiment_ids=list(query.experiment_ids),
+                filter_string=compiled.filter_string,
+                run_view_type=compiled.view_type,
+                max_results=size,
+                order_by=compiled.order_by or None,
+                page_token=token,
+            )
+
+
+def _matches_client_side(run: MlflowRun, compiled: CompiledQuery) -> bool:
+    tags = run.data.tags
+    return all(tags.get(k) == v for k, v in compiled.client_side_tags.items())
+
+
+def _text(token: str | bytes | None) -> str | None:
+    """MLflow's SQL store returns page tokens as bytes, its REST client as str."""
+    return token.decode() if isinstance(token, bytes) else token
+
+
+def _now_ms() -> int:
+    import time
+
+    return time.time_ns() // 1_000_000

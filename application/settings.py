@@ -1,0 +1,44 @@
+"""Validated settings that feed the DI container."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+
+class TrackwrightSettings(BaseModel):
+    """How the container is wired.
+
+    Attributes:
+        tracking_uri: The tracking store; None leaves the choice to MLflow's own default
+            resolution (``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
+        backend: ``mlflow`` for a real store, ``memory`` for the in-memory fake.
+        tags_file: A ``tags.yaml`` whose entries override the built-in tag keys.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    tracking_uri: str | None = None
+    backend: Literal["mlflow", "memory"] = "mlflow"
+    tags_file: Path | None = None
+
+    @field_validator("tracking_uri")
+    @classmethod
+    def _blank_means_default(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> TrackwrightSettings:
+        """Settings from ``MLFLOW_TRACKING_URI``, ``TRACKWRIGHT_BACKEND``, ``TRACKWRIGHT_TAGS_FILE``."""
+        env = os.environ if environ is None else environ
+        return cls.model_validate(
+            {
+                "tracking_uri": env.get("MLFLOW_TRACKING_URI"),
+                "backend": env.get("TRACKWRIGHT_BACKEND", "mlflow"),
+                "tags_file": env.get("TRACKWRIGHT_TAGS_FILE"),
+            }
+        )

@@ -1,0 +1,109 @@
+"""The two error families of trackwright.
+
+``DomainError`` covers decisions the library makes itself (policy violations, resolution
+failures, strict not-found). ``TrackingError`` covers what a tracking backend answers
+(not found, already exists, invalid value, unavailable). Adapters translate every
+backend-specific exception into a ``TrackingError`` subclass with ``raise ... from``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class TrackwrightError(Exception):
+    """Base class of every error trackwright raises on purpose."""
+
+
+class DomainError(TrackwrightError):
+    """A rule of the library was broken, or a lookup it owns could not be answered."""
+
+
+class TagPolicyViolationError(DomainError, ValueError):
+    """One or more tags break the tag policy; every broken rule is listed.
+
+    Attributes:
+        violations: One sentence per broken rule, in the order they were found.
+    """
+
+    def __init__(self, violations: Sequence[str]) -> None:
+        self.violations = tuple(violations)
+        lines = "\n".join(f"  - {v}" for v in self.violations)
+        super().__init__(f"{len(self.violations)} tag rule(s) broken:\n{lines}")
+
+
+class TagKeyError(DomainError, KeyError):
+    """A tag key is missing from the registry, or the registry holds a malformed entry."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class TagRegistryConfigError(DomainError):
+    """A tag-key override file could not be read or holds invalid entries."""
+
+
+class InvalidRunNameError(DomainError, ValueError):
+    """A run name is None, empty, whitespace-only or breaks the naming limits."""
+
+
+class ExperimentDeletedError(DomainError):
+    """An experiment with that name exists but is deleted; it must be restored or renamed."""
+
+
+class ExperimentResolutionError(DomainError):
+    """No strategy of the experiment-resolution chain produced an experiment.
+
+    Attributes:
+        attempts: ``(strategy, why it missed)`` for every strategy that was tried.
+    """
+
+    def __init__(self, attempts: Sequence[tuple[str, str]]) -> None:
+        self.attempts = tuple(attempts)
+        tried = "; ".join(f"{name}: {why}" for name, why in self.attempts) or "nothing to try"
+        super().__init__(f"Could not resolve an experiment ({tried})")
+
+
+class ParentRunNotFoundError(DomainError):
+    """The parent run of a child run does not exist in the tracking backend."""
+
+
+class ParentExperimentMismatchError(DomainError):
+    """A child run was asked for in one experiment while its parent lives in another."""
+
+
+class TrackingError(TrackwrightError):
+    """A tracking backend refused or failed an operation.
+
+    Attributes:
+        operation: The port operation that failed, e.g. ``"create_run"``.
+    """
+
+    def __init__(self, message: str, *, operation: str = "") -> None:
+        self.operation = operation
+        prefix = f"{operation}: " if operation else ""
+        super().__init__(f"{prefix}{message}")
+
+
+class TrackingNotFoundError(TrackingError):
+    """The experiment or run does not exist."""
+
+
+class TrackingAlreadyExistsError(TrackingError):
+    """An experiment with that name already exists (active or deleted)."""
+
+
+class TrackingInvalidValueError(TrackingError):
+    """The backend rejected a value (bad key, over a limit, wrong state, bad query)."""
+
+
+class TrackingUnavailableError(TrackingError):
+    """The backend could not be reached or answered with a temporary failure."""
+
+
+class TrackingRateLimitedError(TrackingUnavailableError):
+    """The backend asked the caller to slow down (HTTP 429)."""
+
+
+class InvalidExperimentNameError(DomainError, ValueError):
+    """An experiment name is None, empty, whitespace-only or over 500 characters."""

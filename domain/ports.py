@@ -1,0 +1,117 @@
+"""The tracking port: everything the domain needs from a tracking backend."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from domain.model import Experiment, Metric, Run, RunStatus
+from domain.query import RunPage, RunQuery
+
+
+class TrackingPort(Protocol):
+    """A tracking backend (MLflow, the in-memory fake, or one you add).
+
+    Every method raises only the ``TrackingError`` subclasses its docstring names, plus
+    ``TrackingUnavailableError`` when the backend cannot be reached.
+    """
+
+    @property
+    def tracking_uri(self) -> str:
+        """The URI of the store, without credentials."""
+        ...
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
+        """The experiment with this name (active or deleted), or None when there is none."""
+        ...
+
+    def create_experiment(self, name: str) -> str:
+        """Create an experiment and return its id.
+
+        Raises:
+            TrackingAlreadyExistsError: A live or deleted experiment has this name.
+            TrackingInvalidValueError: The name is empty or longer than 500 characters.
+        """
+        ...
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        """Soft-delete an experiment.
+
+        Raises:
+            TrackingNotFoundError: No experiment has this id.
+        """
+        ...
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        """Restore a soft-deleted experiment.
+
+        Raises:
+            TrackingNotFoundError: No experiment has this id.
+        """
+        ...
+
+    def create_run(
+        self,
+        experiment_id: str,
+        run_name: str,
+        tags: Mapping[str, str],
+        start_time: int | None = None,
+    ) -> Run:
+        """Create a RUNNING run with all its tags in one call.
+
+        Raises:
+            TrackingNotFoundError: The experiment does not exist.
+            TrackingInvalidValueError: The experiment is deleted, or ``run_name`` and an
+                ``mlflow.runName`` tag disagree.
+        """
+        ...
+
+    def get_run(self, run_id: str) -> Run:
+        """The run, deleted or not.
+
+        Raises:
+            TrackingNotFoundError: No run has this id.
+        """
+        ...
+
+    def log_batch(
+        self,
+        run_id: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        metrics: Sequence[Metric] = (),
+    ) -> None:
+        """Write tags, params and metrics in one call.
+
+        Raises:
+            TrackingNotFoundError: No run has this id.
+            TrackingInvalidValueError: The run is deleted, a key is invalid, a param is
+                logged again with another value, or a batch limit is exceeded.
+        """
+        ...
+
+    def set_terminated(self, run_id: str, status: RunStatus, end_time: int | None = None) -> None:
+        """Set a run's status and end time.
+
+        Raises:
+            TrackingNotFoundError: No run has this id.
+            TrackingInvalidValueError: The run is deleted.
+        """
+        ...
+
+    def search_runs(self, query: RunQuery) -> RunPage:
+        """Runs matching ``query`` in its order, up to ``query.max_results`` (all if None).
+
+        Raises:
+            TrackingInvalidValueError: The page token is not one this backend issued.
+        """
+        ...
+
+    def delete_run(self, run_id: str) -> None:
+        """Soft-delete a run.
+
+        Raises:
+            TrackingNotFoundError: No run has this id.
+        """
+        ...

@@ -1,0 +1,73 @@
+"""Shared fixtures: backends for the contract suite and a fresh container per test."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adapters.memory import InMemoryTracking
+from application import Container, TrackwrightSettings, build_container, use_container
+from domain.ports import TrackingPort
+
+BACKENDS = ["memory", "sqlite"]
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An MLflow sqlite database migrated once; tests get copies (a fresh one costs seconds)."""
+    from mlflow import MlflowClient
+
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    MlflowClient(tracking_uri=f"sqlite:///{path}").search_experiments()
+    return path
+
+
+@pytest.fixture
+def sqlite_uri(migrated_sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A private copy of the migrated database, as a tracking URI."""
+    target = tmp_path / "mlflow.db"
+    shutil.copyfile(migrated_sqlite_template, target)
+    monkeypatch.chdir(tmp_path)
+    return f"sqlite:///{target}"
+
+
+def _make_backend(name: str, request: pytest.FixtureRequest) -> TrackingPort:
+    if name == "memory":
+        return InMemoryTracking()
+    from adapters.mlflow_store import MlflowTracking
+
+    return MlflowTracking(request.getfixturevalue("sqlite_uri"))
+
+
+@pytest.fixture(params=[pytest.param("memory"), pytest.param("sqlite", marks=pytest.mark.sqlite)])
+def tracking(request: pytest.FixtureRequest) -> TrackingPort:
+    """Each backend in turn: the contract suite runs once per backend."""
+    return _make_backend(request.param, request)
+
+
+@pytest.fixture
+def container(tracking: TrackingPort) -> Iterator[Container]:
+    """A fresh container whose tracking provider is the backend under test."""
+    built = build_container(TrackwrightSettings(backend="memory"))
+    built.tracking.override(tracking)
+    use_container(built)
+    yield built
+    use_container(None)
+    built.unwire()
+
+
+@pytest.fixture
+def fake() -> InMemoryTracking:
+    """The in-memory fake on its own."""
+    return InMemoryTracking()
+
+
+@pytest.fixture
+def unique_name() -> str:
+    """An experiment name no other test uses (backends may be shared)."""
+    return f"exp-{uuid.uuid4().hex[:12]}"
