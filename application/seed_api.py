@@ -45,7 +45,9 @@ def default_container(tracking_uri: str | None = None) -> Container:
         if tracking_uri is None or tracking_uri == _default.config.tracking_uri():
             return _default
         if tracking_uri not in _by_uri:
-            settings = TrackwrightSettings.from_env().model_copy(update={"tracking_uri": tracking_uri})
+            settings = TrackwrightSettings.from_env().model_copy(
+                update={"tracking_uri": tracking_uri}
+            )
             _by_uri[tracking_uri] = build_container(settings)
         return _by_uri[tracking_uri]
 
@@ -222,13 +224,17 @@ def create_training_child_run(
     Changes from the original: nothing is printed (the library logs); errors propagate as
     typed errors instead of being printed and re-raised.
     """
-    run = default_container(tracking_uri).runs().create_child(
-        parent_run_id,
-        run_name,
-        experiment_name=experiment_name,
-        trial_number=trial_number,
-        fold_idx=fold_idx,
-        tags=tags,
+    run = (
+        default_container(tracking_uri)
+        .runs()
+        .create_child(
+            parent_run_id,
+            run_name,
+            experiment_name=experiment_name,
+            trial_number=trial_number,
+            fold_idx=fold_idx,
+            tags=tags,
+        )
     )
     return run.run_id, run
 

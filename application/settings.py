@@ -33,7 +33,10 @@ class TrackwrightSettings(BaseModel):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TrackwrightSettings:
-        """Settings from ``MLFLOW_TRACKING_URI``, ``TRACKWRIGHT_BACKEND``, ``TRACKWRIGHT_TAGS_FILE``."""
+        """Read settings from the environment.
+
+        Variables: ``MLFLOW_TRACKING_URI``, ``TRACKWRIGHT_BACKEND``, ``TRACKWRIGHT_TAGS_FILE``.
+        """
         env = os.environ if environ is None else environ
         return cls.model_validate(
             {

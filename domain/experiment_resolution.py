@@ -22,7 +22,7 @@ from domain.errors import (
     TrackingAlreadyExistsError,
     TrackingNotFoundError,
 )
-from domain.model import Experiment, RunRef
+from domain.model import Experiment, RunRef, looks_like_run_id
 from domain.ports import TrackingPort
 
 logger = logging.getLogger(__name__)
@@ -128,6 +128,8 @@ def parent_ref(tracking: TrackingPort, parent: RunRef | str) -> RunRef:
     """
     if isinstance(parent, RunRef):
         return parent
+    if not looks_like_run_id(parent):
+        raise ParentRunNotFoundError(f"parent run {parent!r} is not a run id")
     try:
         return tracking.get_run(parent).ref
     except TrackingNotFoundError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -43,6 +44,15 @@ class RunKind(StrEnum):
     FINAL_TRAINING = "final_training"
     BENCHMARK = "benchmark"
     CONVERSION = "conversion"
+
+
+RUN_ID_PATTERN = re.compile(r"^[a-zA-Z0-9][\w\-]{0,255}$")
+"""What MLflow accepts as a run id: its 32-hex ids and dashed UUIDs (Azure ML) alike."""
+
+
+def looks_like_run_id(value: object) -> bool:
+    """Whether ``value`` has the shape of a run id (it may still not exist)."""
+    return isinstance(value, str) and RUN_ID_PATTERN.match(value) is not None
 
 
 def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:

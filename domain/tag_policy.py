@@ -70,7 +70,9 @@ class TagPolicy:
         """The tag-key registry the policy writes with."""
         return self._keys
 
-    def merge(self, computed: Mapping[str, str], caller: Mapping[str, object] | None) -> dict[str, str]:
+    def merge(
+        self, computed: Mapping[str, str], caller: Mapping[str, object] | None
+    ) -> dict[str, str]:
         """Computed tags overlaid with caller tags; reserved keys stay the policy's.
 
         Raises:

@@ -67,7 +67,7 @@ def normalise_tag_value(key: str, value: object) -> tuple[str | None, str | None
     return text, None
 
 
-def tag_violations(tags: Mapping[object, object]) -> tuple[dict[str, str], list[str]]:
+def tag_violations(tags: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
     """Normalised tags and every violation found in them."""
     clean: dict[str, str] = {}
     problems: list[str] = []
@@ -76,7 +76,6 @@ def tag_violations(tags: Mapping[object, object]) -> tuple[dict[str, str], list[
         problems.extend(key_problems)
         if key_problems:
             continue
-        assert isinstance(key, str)
         text, problem = normalise_tag_value(key, value)
         if problem:
             problems.append(problem)

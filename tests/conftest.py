@@ -28,7 +28,9 @@ def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def sqlite_uri(migrated_sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def sqlite_uri(
+    migrated_sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
     """A private copy of the migrated database, as a tracking URI."""
     target = tmp_path / "mlflow.db"
     shutil.copyfile(migrated_sqlite_template, target)

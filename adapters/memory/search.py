@@ -19,7 +19,11 @@ def _clause_value(clause: OrderBy) -> tuple[Callable[[Run], int], _Key]:
     if clause.kind == "metric":
         return (
             lambda r: metric_rank(r.metrics.get(clause.key)),
-            lambda r: r.metrics.get(clause.key, 0.0) if metric_rank(r.metrics.get(clause.key)) == 0 else 0.0,
+            lambda r: (
+                r.metrics.get(clause.key, 0.0)
+                if metric_rank(r.metrics.get(clause.key)) == 0
+                else 0.0
+            ),
         )
     if clause.kind in ("param", "tag"):
         source = "params" if clause.kind == "param" else "tags"

@@ -219,7 +219,9 @@ class InMemoryTracking:
             record.params.update(clean_params)
             record.tags.update(clean_tags)
             for metric in metrics:
-                self._update_latest(record, replace(metric, value=stored_metric_value(metric.value)))
+                self._update_latest(
+                    record, replace(metric, value=stored_metric_value(metric.value))
+                )
 
     @staticmethod
     def _update_latest(record: _RunRecord, metric: Metric) -> None:

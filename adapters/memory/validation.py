@@ -39,7 +39,9 @@ def check_experiment_name(name: object) -> str:
 
 def experiment_not_found(operation: str, experiment_id: str) -> TrackingNotFoundError:
     """A RESOURCE_DOES_NOT_EXIST answer for an experiment."""
-    return TrackingNotFoundError(f"No Experiment with id={experiment_id} exists", operation=operation)
+    return TrackingNotFoundError(
+        f"No Experiment with id={experiment_id} exists", operation=operation
+    )
 
 
 def check_batch(

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -134,12 +135,14 @@ class MlflowTracking:
         metrics: Sequence[Metric] = (),
     ) -> None:
         """See ``TrackingPort.log_batch`` (one request)."""
-        now = None if all(m.timestamp is not None for m in metrics) else _now_ms()
+        now = _now_ms()
         with translating("log_batch"):
             self._client.log_batch(
                 run_id,
                 metrics=[
-                    MlflowMetric(m.key, m.value, m.timestamp if m.timestamp is not None else now, m.step)
+                    MlflowMetric(
+                        m.key, m.value, m.timestamp if m.timestamp is not None else now, m.step
+                    )
                     for m in metrics
                 ],
                 params=[Param(k, v) for k, v in (params or {}).items()],
@@ -181,9 +184,7 @@ class MlflowTracking:
                 return RunPage(tuple(found), _encode_token(next_token, 0))
             server_token = next_token
 
-    def _page(
-        self, query: RunQuery, compiled: CompiledQuery, token: str | None, size: int
-    ) -> Any:
+    def _page(self, query: RunQuery, compiled: CompiledQuery, token: str | None, size: int) -> Any:
         with translating("search_runs"):
             return self._client.search_runs(
                 experiment_ids=list(query.experiment_ids),
@@ -206,6 +207,5 @@ def _text(token: str | bytes | None) -> str | None:
 
 
 def _now_ms() -> int:
-    import time
 
     return time.time_ns() // 1_000_000

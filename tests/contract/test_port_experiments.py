@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import TrackingAlreadyExistsError, TrackingInvalidValueError, TrackingNotFoundError
+from domain.errors import (
+    TrackingAlreadyExistsError,
+    TrackingInvalidValueError,
+    TrackingNotFoundError,
+)
 from domain.model import LifecycleStage
 from domain.ports import TrackingPort
 

@@ -20,10 +20,16 @@ def experiment_id(tracking: TrackingPort, unique_name: str) -> str:
     return tracking.create_experiment(unique_name)
 
 
-def test_created_run_is_running_with_its_tags_and_name(tracking: TrackingPort, experiment_id: str) -> None:
+def test_created_run_is_running_with_its_tags_and_name(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     run = tracking.create_run(experiment_id, "trial_1", {"a.b": "1", "c": ""})
     assert re.fullmatch(r"[0-9a-f]{32}", run.run_id)
-    assert (run.experiment_id, run.name, run.status) == (experiment_id, "trial_1", RunStatus.RUNNING)
+    assert (run.experiment_id, run.name, run.status) == (
+        experiment_id,
+        "trial_1",
+        RunStatus.RUNNING,
+    )
     assert dict(run.tags) == {"a.b": "1", "c": "", "mlflow.runName": "trial_1"}
     assert run.end_time is None and run.start_time > 0
 
@@ -40,7 +46,9 @@ def test_create_run_in_a_missing_experiment_is_not_found(tracking: TrackingPort)
         tracking.create_run("987654", "r", {})
 
 
-def test_create_run_in_a_deleted_experiment_is_invalid(tracking: TrackingPort, experiment_id: str) -> None:
+def test_create_run_in_a_deleted_experiment_is_invalid(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     tracking.delete_experiment(experiment_id)
     with pytest.raises(TrackingInvalidValueError):
         tracking.create_run(experiment_id, "r", {})
@@ -59,7 +67,9 @@ def test_unknown_run_id_is_not_found_and_malformed_is_invalid(tracking: Tracking
         tracking.get_run("not a run id!")
 
 
-def test_log_batch_writes_tags_params_and_latest_metrics(tracking: TrackingPort, experiment_id: str) -> None:
+def test_log_batch_writes_tags_params_and_latest_metrics(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     run = tracking.create_run(experiment_id, "r", {})
     tracking.log_batch(
         run.run_id,
@@ -82,7 +92,9 @@ def test_log_batch_writes_tags_params_and_latest_metrics(tracking: TrackingPort,
     assert stored.metrics["big"] == sys.float_info.max and stored.metrics["neg"] == -3.5
 
 
-def test_same_step_later_timestamp_is_the_latest_metric(tracking: TrackingPort, experiment_id: str) -> None:
+def test_same_step_later_timestamp_is_the_latest_metric(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     run = tracking.create_run(experiment_id, "r", {})
     tracking.log_batch(run.run_id, metrics=[Metric("m", 2.0, step=1, timestamp=50)])
     tracking.log_batch(run.run_id, metrics=[Metric("m", 1.0, step=1, timestamp=60)])
@@ -112,7 +124,9 @@ def test_tags_can_be_overwritten(tracking: TrackingPort, experiment_id: str) -> 
     [{"bad!key": "v"}, {"k" * 251: "v"}, {"/abs": "v"}, {"a/../b": "v"}],
     ids=["characters", "too-long", "absolute", "dot-dot"],
 )
-def test_log_batch_refuses_invalid_tag_keys(tracking: TrackingPort, experiment_id: str, tags: dict[str, str]) -> None:
+def test_log_batch_refuses_invalid_tag_keys(
+    tracking: TrackingPort, experiment_id: str, tags: dict[str, str]
+) -> None:
     run = tracking.create_run(experiment_id, "r", {})
     with pytest.raises(TrackingInvalidValueError):
         tracking.log_batch(run.run_id, tags=tags)
@@ -128,20 +142,26 @@ def test_log_batch_accepts_batches_over_the_server_request_limits(
     assert stored.params == params and len(stored.metrics) == 1100
 
 
-def test_log_batch_truncates_tag_values_over_8000_characters(tracking: TrackingPort, experiment_id: str) -> None:
+def test_log_batch_truncates_tag_values_over_8000_characters(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     run = tracking.create_run(experiment_id, "r", {})
     tracking.log_batch(run.run_id, tags={"long": "x" * 8001})
     assert tracking.get_run(run.run_id).tags["long"] == "x" * 8000
 
 
-def test_set_terminated_sets_status_and_end_time(tracking: TrackingPort, experiment_id: str) -> None:
+def test_set_terminated_sets_status_and_end_time(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     run = tracking.create_run(experiment_id, "r", {})
     tracking.set_terminated(run.run_id, RunStatus.FAILED, end_time=run.start_time + 5)
     ended = tracking.get_run(run.run_id)
     assert (ended.status, ended.end_time) == (RunStatus.FAILED, run.start_time + 5)
 
 
-def test_deleted_run_is_readable_but_refuses_writes(tracking: TrackingPort, experiment_id: str) -> None:
+def test_deleted_run_is_readable_but_refuses_writes(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     run = tracking.create_run(experiment_id, "r", {})
     tracking.delete_run(run.run_id)
     assert tracking.get_run(run.run_id).lifecycle_stage is LifecycleStage.DELETED

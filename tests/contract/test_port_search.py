@@ -21,14 +21,21 @@ def ids(page: object) -> list[str]:
     return [r.run_id for r in page.runs]  # type: ignore[attr-defined]
 
 
-def test_default_order_is_newest_start_first_then_run_id(tracking: TrackingPort, experiment_id: str) -> None:
-    runs = [tracking.create_run(experiment_id, f"r{i}", {}, start_time=t) for i, t in enumerate([5, 9, 9, 1, 9])]
+def test_default_order_is_newest_start_first_then_run_id(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
+    runs = [
+        tracking.create_run(experiment_id, f"r{i}", {}, start_time=t)
+        for i, t in enumerate([5, 9, 9, 1, 9])
+    ]
     found = ids(tracking.search_runs(RunQuery(experiment_ids=(experiment_id,))))
     ties = sorted(r.run_id for r in runs if r.start_time == 9)
     assert found == [*ties, runs[0].run_id, runs[3].run_id]
 
 
-def test_tag_equality_needs_the_tag_present_and_equal(tracking: TrackingPort, experiment_id: str) -> None:
+def test_tag_equality_needs_the_tag_present_and_equal(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     match = tracking.create_run(experiment_id, "a", {"stage": "hpo", "model": "bert"})
     tracking.create_run(experiment_id, "b", {"stage": "hpo"})
     tracking.create_run(experiment_id, "c", {"stage": "hpo_refit", "model": "bert"})
@@ -43,7 +50,9 @@ def test_status_sets_filter_runs(tracking: TrackingPort, experiment_id: str) -> 
     tracking.set_terminated(finished.run_id, RunStatus.FINISHED)
     tracking.set_terminated(failed.run_id, RunStatus.FAILED)
     one = RunQuery(experiment_ids=(experiment_id,), statuses=frozenset({RunStatus.FINISHED}))
-    two = RunQuery(experiment_ids=(experiment_id,), statuses=frozenset({RunStatus.FINISHED, RunStatus.FAILED}))
+    two = RunQuery(
+        experiment_ids=(experiment_id,), statuses=frozenset({RunStatus.FINISHED, RunStatus.FAILED})
+    )
     assert ids(tracking.search_runs(one)) == [finished.run_id]
     assert set(ids(tracking.search_runs(two))) == {finished.run_id, failed.run_id}
 
@@ -56,18 +65,25 @@ def test_parent_filter_finds_only_children(tracking: TrackingPort, experiment_id
     assert ids(tracking.search_runs(query)) == [child.run_id]
 
 
-def test_lifecycle_selects_active_deleted_or_all(tracking: TrackingPort, experiment_id: str) -> None:
+def test_lifecycle_selects_active_deleted_or_all(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     kept = tracking.create_run(experiment_id, "k", {})
     gone = tracking.create_run(experiment_id, "g", {})
     tracking.delete_run(gone.run_id)
     base = {"experiment_ids": (experiment_id,)}
     assert ids(tracking.search_runs(RunQuery(**base))) == [kept.run_id]
     assert ids(tracking.search_runs(RunQuery(**base, lifecycle="deleted"))) == [gone.run_id]
-    assert set(ids(tracking.search_runs(RunQuery(**base, lifecycle="all")))) == {kept.run_id, gone.run_id}
+    assert set(ids(tracking.search_runs(RunQuery(**base, lifecycle="all")))) == {
+        kept.run_id,
+        gone.run_id,
+    }
 
 
 @pytest.mark.parametrize("ascending", [True, False])
-def test_metric_order_puts_nan_then_missing_last(tracking: TrackingPort, experiment_id: str, ascending: bool) -> None:
+def test_metric_order_puts_nan_then_missing_last(
+    tracking: TrackingPort, experiment_id: str, ascending: bool
+) -> None:
     values = {"low": 0.1, "high": 0.9, "nan": float("nan"), "missing": None, "mid": 0.5}
     runs = {}
     for name, value in values.items():
@@ -75,7 +91,9 @@ def test_metric_order_puts_nan_then_missing_last(tracking: TrackingPort, experim
         if value is not None:
             tracking.log_batch(run.run_id, metrics=[Metric("f1", value, timestamp=1)])
         runs[name] = run.run_id
-    query = RunQuery(experiment_ids=(experiment_id,), order_by=(OrderBy("f1", "metric", ascending),))
+    query = RunQuery(
+        experiment_ids=(experiment_id,), order_by=(OrderBy("f1", "metric", ascending),)
+    )
     names = [r.name for r in tracking.search_runs(query).runs]
     numbers = ["low", "mid", "high"] if ascending else ["high", "mid", "low"]
     assert names == [*numbers, "nan", "missing"]
@@ -95,13 +113,19 @@ def test_order_by_param_tag_and_run_name(tracking: TrackingPort, experiment_id: 
 
 
 def test_pages_cover_every_match_once_in_order(tracking: TrackingPort, experiment_id: str) -> None:
-    created = [tracking.create_run(experiment_id, f"r{i}", {"k": "v"}, start_time=i + 1) for i in range(7)]
+    created = [
+        tracking.create_run(experiment_id, f"r{i}", {"k": "v"}, start_time=i + 1) for i in range(7)
+    ]
     expected = [r.run_id for r in reversed(created)]
     seen: list[str] = []
     token = None
     pages = 0
     while True:
-        page = tracking.search_runs(RunQuery(experiment_ids=(experiment_id,), tags={"k": "v"}, max_results=3, page_token=token))
+        page = tracking.search_runs(
+            RunQuery(
+                experiment_ids=(experiment_id,), tags={"k": "v"}, max_results=3, page_token=token
+            )
+        )
         seen += ids(page)
         pages += 1
         token = page.next_page_token
@@ -144,7 +168,11 @@ def test_tag_values_with_quotes_backslashes_and_unicode_match_exactly(
     tracking: TrackingPort, experiment_id: str, value: str
 ) -> None:
     target = tracking.create_run(experiment_id, "target", {"v": value})
-    for decoy in {value + " ", value.upper() if value.upper() != value else value + "x", "x" + value}:
+    for decoy in {
+        value + " ",
+        value.upper() if value.upper() != value else value + "x",
+        "x" + value,
+    }:
         tracking.create_run(experiment_id, "decoy", {"v": decoy})
     query = RunQuery(experiment_ids=(experiment_id,), tags={"v": value})
     assert ids(tracking.search_runs(query)) == [target.run_id]
@@ -160,15 +188,24 @@ def test_tag_keys_with_dots_dashes_spaces_and_slashes_match_exactly(
     assert ids(tracking.search_runs(query)) == [target.run_id]
 
 
-def test_client_side_matches_page_without_losing_runs(tracking: TrackingPort, experiment_id: str) -> None:
+def test_client_side_matches_page_without_losing_runs(
+    tracking: TrackingPort, experiment_id: str
+) -> None:
     both = "both ' and \""
-    wanted = [tracking.create_run(experiment_id, f"w{i}", {"v": both}, start_time=100 - i) for i in range(5)]
+    wanted = [
+        tracking.create_run(experiment_id, f"w{i}", {"v": both}, start_time=100 - i)
+        for i in range(5)
+    ]
     for i in range(5):
         tracking.create_run(experiment_id, f"d{i}", {"v": "other"}, start_time=100 - i)
     seen: list[str] = []
     token = None
     while True:
-        page = tracking.search_runs(RunQuery(experiment_ids=(experiment_id,), tags={"v": both}, max_results=2, page_token=token))
+        page = tracking.search_runs(
+            RunQuery(
+                experiment_ids=(experiment_id,), tags={"v": both}, max_results=2, page_token=token
+            )
+        )
         seen += ids(page)
         token = page.next_page_token
         if token is None:
