@@ -28,7 +28,9 @@ def run_demo(tracking_uri: str, trials: int = 3, folds: int = 2) -> list[str]:
     with runs.scoped(runs.create_standalone("trackwright-demo", "demo_hpo_sweep")) as sweep:
         lines.append(f"sweep {sweep.run_id} in experiment {sweep.experiment_id}")
         for trial in range(trials):
-            with runs.scoped(runs.create_child(sweep.ref, f"trial_{trial}", trial_number=trial)) as t:
+            with runs.scoped(
+                runs.create_child(sweep.ref, f"trial_{trial}", trial_number=trial)
+            ) as t:
                 scores = []
                 for fold in range(folds):
                     name = f"trial_{trial}_fold{fold}"
