@@ -107,3 +107,7 @@ class TrackingRateLimitedError(TrackingUnavailableError):
 
 class InvalidExperimentNameError(DomainError, ValueError):
     """An experiment name is None, empty, whitespace-only or over 500 characters."""
+
+
+class InvalidRunIdError(DomainError, ValueError):
+    """A run id is neither MLflow's 32-hex form nor a (dashed) UUID."""
