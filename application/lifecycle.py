@@ -1,0 +1,91 @@
+"""Ending runs: status and tags together, and an honest answer about what happened.
+
+The original returned True without writing the requested tags when a run had already ended
+(so ``code.refit_error`` could be lost), and treated SCHEDULED as ended (W-11). Here the
+tags are always written, a run that is RUNNING or SCHEDULED is ended, and a run that had
+already ended keeps its status — the outcome says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from domain.errors import TagPolicyViolationError, TrackingError
+from domain.model import RunStatus
+from domain.ports import TrackingPort
+from domain.tag_rules import tag_violations
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TerminationOutcome:
+    """What ending a run did."""
+
+    run_id: str
+    previous_status: RunStatus
+    final_status: RunStatus
+    tags_written: tuple[str, ...]
+
+    @property
+    def status_changed(self) -> bool:
+        """Whether this call changed the run's status."""
+        return self.previous_status != self.final_status
+
+    @property
+    def matches_request(self) -> bool:
+        """Whether the run now has the status that was asked for (set now or earlier)."""
+        return self.final_status is not RunStatus.RUNNING
+
+
+class RunLifecycle:
+    """Ends runs through the port: one read, one batch of tags, one status change."""
+
+    def __init__(self, tracking: TrackingPort) -> None:
+        self._tracking = tracking
+
+    def end(
+        self,
+        run_id: str,
+        status: RunStatus = RunStatus.FINISHED,
+        tags: Mapping[str, object] | None = None,
+    ) -> TerminationOutcome:
+        """Write ``tags``, then end the run with ``status`` unless it had already ended.
+
+        Raises:
+            TagPolicyViolationError: A tag breaks a rule (before any call).
+            TrackingError: The backend failed; nothing is hidden.
+        """
+        clean, problems = tag_violations(dict(tags or {}))
+        if problems:
+            raise TagPolicyViolationError(problems)
+        previous = self._tracking.get_run(run_id).status
+        if clean:
+            self._tracking.log_batch(run_id, tags=clean)
+        final = previous
+        if not previous.is_terminal:
+            self._tracking.set_terminated(run_id, status)
+            final = status
+        elif previous != status:
+            logger.info(
+                "run %s had already ended %s; kept it, wrote %d tag(s)",
+                run_id,
+                previous.value,
+                len(clean),
+            )
+        return TerminationOutcome(run_id, previous, final, tuple(sorted(clean)))
+
+    def end_safely(
+        self,
+        run_id: str,
+        status: RunStatus = RunStatus.FINISHED,
+        tags: Mapping[str, object] | None = None,
+    ) -> TerminationOutcome | None:
+        """``end``, but a backend failure is logged at WARNING and answered with None."""
+        try:
+            return self.end(run_id, status, tags)
+        except TrackingError as exc:
+            logger.warning("could not end run %s as %s: %s", run_id, status.value, exc)
+            return None
