@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
-from adapters.memory import InMemoryTracking
+from adapters.memory import InMemoryArtifacts, InMemoryTracking
 from adapters.yaml_config import load_tag_registry
 from application.run_creation import RunCreation
 from application.settings import TrackwrightSettings
 from domain.experiment_resolution import ExperimentDirectory, default_chain
-from domain.ports import TrackingPort
+from domain.ports import ArtifactPort, TrackingPort
 from domain.tag_policy import TagPolicy
 
 if TYPE_CHECKING:
@@ -27,6 +27,20 @@ def mlflow_tracking(tracking_uri: str | None) -> MlflowTracking:
     from adapters.mlflow_store import MlflowTracking
 
     return MlflowTracking(tracking_uri)
+
+
+def artifact_store(tracking: TrackingPort) -> ArtifactPort:
+    """The artifact store that goes with ``tracking`` (the fake's, or MLflow's client)."""
+    if isinstance(tracking, InMemoryTracking):
+        return InMemoryArtifacts(tracking)
+    from adapters.mlflow_store import MlflowArtifacts, MlflowTracking
+
+    if isinstance(tracking, MlflowTracking):
+        return MlflowArtifacts(tracking)
+    raise TypeError(
+        f"no artifact store is known for {type(tracking).__name__}; "
+        "override the container's `artifacts` provider"
+    )
 
 
 def _policy(registry_file: str | None, tracking: TrackingPort) -> TagPolicy:
@@ -47,6 +61,7 @@ class Container(containers.DeclarativeContainer):
     experiments = providers.Singleton(ExperimentDirectory, tracking)
     resolver = providers.Singleton(default_chain, tracking, experiments)
     runs = providers.Singleton(RunCreation, tracking, tag_policy, experiments)
+    artifacts = providers.Singleton(artifact_store, tracking)
 
 
 def build_container(settings: TrackwrightSettings | None = None) -> Container:

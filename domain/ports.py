@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from domain.model import Experiment, Metric, Run, RunStatus
@@ -114,4 +115,24 @@ class TrackingPort(Protocol):
         Raises:
             TrackingNotFoundError: No run has this id.
         """
+        ...
+
+
+class ArtifactPort(Protocol):
+    """Files attached to runs (checkpoints, manifests, reports).
+
+    Every method raises ``TrackingNotFoundError`` for an unknown run and
+    ``TrackingUnavailableError`` when the store cannot be reached.
+    """
+
+    def log_artifact(self, run_id: str, local_path: Path, artifact_path: str | None = None) -> None:
+        """Upload one file under ``artifact_path`` (a folder inside the run's artifacts)."""
+        ...
+
+    def log_artifacts(self, run_id: str, local_dir: Path, artifact_path: str | None = None) -> None:
+        """Upload every file below ``local_dir``, keeping relative paths."""
+        ...
+
+    def list_artifacts(self, run_id: str) -> list[str]:
+        """Every artifact file of the run, as sorted relative paths."""
         ...

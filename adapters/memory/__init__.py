@@ -1,5 +1,6 @@
 """The shipped in-memory tracking backend: thread-safe, MLflow-shaped, countable."""
 
+from adapters.memory.artifacts import InMemoryArtifacts
 from adapters.memory.tracking import InMemoryTracking
 
-__all__ = ["InMemoryTracking"]
+__all__ = ["InMemoryArtifacts", "InMemoryTracking"]

@@ -75,6 +75,11 @@ class MlflowTracking:
         logger.debug("MLflow tracking adapter on %s", redacted_uri(self._uri))
 
     @property
+    def client(self) -> MlflowClient:
+        """The one ``MlflowClient`` this adapter talks through."""
+        return self._client
+
+    @property
     def tracking_uri(self) -> str:
         """The store's URI with any credentials removed."""
         return redacted_uri(self._uri)
