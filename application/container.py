@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from dependency_injector import containers, providers
 
 from adapters.memory import InMemoryArtifacts, InMemoryTracking
+from adapters.retrying import RetryingTracking, RetryPolicy
 from adapters.yaml_config import load_tag_registry
 from application.run_creation import RunCreation
 from application.settings import TrackwrightSettings
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 def mlflow_tracking(tracking_uri: str | None) -> MlflowTracking:
     """The MLflow adapter, imported on first use."""
     from adapters.mlflow_store import MlflowTracking
+    from adapters.mlflow_store.http_retries import leave_http_retries_to_trackwright
 
+    leave_http_retries_to_trackwright()
     return MlflowTracking(tracking_uri)
 
 
@@ -47,6 +50,24 @@ def _policy(registry_file: str | None, tracking: TrackingPort) -> TagPolicy:
     return TagPolicy(load_tag_registry(registry_file), tracking.tracking_uri)
 
 
+def retrying_tracking(
+    tracking: TrackingPort,
+    policy: TagPolicy,
+    attempts: int | None,
+    initial_wait: float | None,
+    max_wait: float | None,
+) -> RetryingTracking:
+    """``tracking`` with safe calls retried (unset numbers take ``RetryPolicy``'s defaults)."""
+    default = RetryPolicy()
+    retry = RetryPolicy(
+        attempts=default.attempts if attempts is None else attempts,
+        initial_wait=default.initial_wait if initial_wait is None else initial_wait,
+        max_wait=default.max_wait if max_wait is None else max_wait,
+    )
+    run_key_tag = policy.registry.key("grouping", "run_key_hash")
+    return RetryingTracking(tracking, retry, run_key_tag=run_key_tag)
+
+
 class Container(containers.DeclarativeContainer):
     """Services as singletons over one tracking backend chosen by ``config.backend``."""
 
@@ -58,9 +79,17 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(InMemoryTracking),
     )
     tag_policy = providers.Singleton(_policy, config.tags_file, tracking)
-    experiments = providers.Singleton(ExperimentDirectory, tracking)
-    resolver = providers.Singleton(default_chain, tracking, experiments)
-    runs = providers.Singleton(RunCreation, tracking, tag_policy, experiments)
+    retried_tracking: providers.Provider[TrackingPort] = providers.Singleton(
+        retrying_tracking,
+        tracking,
+        tag_policy,
+        config.retry_attempts,
+        config.retry_initial_wait,
+        config.retry_max_wait,
+    )
+    experiments = providers.Singleton(ExperimentDirectory, retried_tracking)
+    resolver = providers.Singleton(default_chain, retried_tracking, experiments)
+    runs = providers.Singleton(RunCreation, retried_tracking, tag_policy, experiments)
     artifacts = providers.Singleton(artifact_store, tracking)
 
 

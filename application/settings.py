@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class TrackwrightSettings(BaseModel):
@@ -18,6 +18,9 @@ class TrackwrightSettings(BaseModel):
             resolution (``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
         backend: ``mlflow`` for a real store, ``memory`` for the in-memory fake.
         tags_file: A ``tags.yaml`` whose entries override the built-in tag keys.
+        retry_attempts: Attempts per tracking call, the first included (1: no retry).
+        retry_initial_wait: Seconds before the first retry; doubles each retry, plus jitter.
+        retry_max_wait: Longest wait between two attempts, in seconds.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -25,6 +28,9 @@ class TrackwrightSettings(BaseModel):
     tracking_uri: str | None = None
     backend: Literal["mlflow", "memory"] = "mlflow"
     tags_file: Path | None = None
+    retry_attempts: int = Field(default=5, ge=1)
+    retry_initial_wait: float = Field(default=0.2, ge=0)
+    retry_max_wait: float = Field(default=5.0, ge=0)
 
     @field_validator("tracking_uri")
     @classmethod
@@ -36,6 +42,8 @@ class TrackwrightSettings(BaseModel):
         """Read settings from the environment.
 
         Variables: ``MLFLOW_TRACKING_URI``, ``TRACKWRIGHT_BACKEND``, ``TRACKWRIGHT_TAGS_FILE``.
+        ``TRACKWRIGHT_RETRY_ATTEMPTS``, ``TRACKWRIGHT_RETRY_INITIAL_WAIT`` and
+        ``TRACKWRIGHT_RETRY_MAX_WAIT`` tune the retries of tracking calls.
         """
         env = os.environ if environ is None else environ
         return cls.model_validate(
@@ -43,5 +51,8 @@ class TrackwrightSettings(BaseModel):
                 "tracking_uri": env.get("MLFLOW_TRACKING_URI"),
                 "backend": env.get("TRACKWRIGHT_BACKEND", "mlflow"),
                 "tags_file": env.get("TRACKWRIGHT_TAGS_FILE"),
+                "retry_attempts": env.get("TRACKWRIGHT_RETRY_ATTEMPTS", 5),
+                "retry_initial_wait": env.get("TRACKWRIGHT_RETRY_INITIAL_WAIT", 0.2),
+                "retry_max_wait": env.get("TRACKWRIGHT_RETRY_MAX_WAIT", 5.0),
             }
         )

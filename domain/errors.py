@@ -111,3 +111,24 @@ class InvalidExperimentNameError(DomainError, ValueError):
 
 class InvalidRunIdError(DomainError, ValueError):
     """A run id is neither MLflow's 32-hex form nor a (dashed) UUID."""
+
+
+class TrackingTimeoutError(TrackingUnavailableError):
+    """No answer came back: the request may or may not have been applied (outcome unknown).
+
+    A timeout or a connection dropped after the request was sent. Repeating a write after
+    this error is safe only if the write is idempotent or is first looked up.
+    """
+
+
+class TrackingRetriesExhaustedError(TrackingUnavailableError):
+    """A call still failed after every attempt its retry policy allows.
+
+    Attributes:
+        operation: The port operation that failed, e.g. ``"create_run"``.
+        attempts: How many attempts were made.
+    """
+
+    def __init__(self, message: str, *, operation: str, attempts: int) -> None:
+        self.attempts = attempts
+        super().__init__(message, operation=operation)

@@ -14,6 +14,7 @@ from application import Container, TrackwrightSettings, build_container, use_con
 from domain.ports import TrackingPort
 
 BACKENDS = ["memory", "sqlite"]
+pytest_plugins = ["tests.live_server.plugin"]
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +44,18 @@ def _make_backend(name: str, request: pytest.FixtureRequest) -> TrackingPort:
         return InMemoryTracking()
     from adapters.mlflow_store import MlflowTracking
 
+    if name == "server":
+        return MlflowTracking(request.getfixturevalue("live_server").uri)
     return MlflowTracking(request.getfixturevalue("sqlite_uri"))
 
 
-@pytest.fixture(params=[pytest.param("memory"), pytest.param("sqlite", marks=pytest.mark.sqlite)])
+@pytest.fixture(
+    params=[
+        pytest.param("memory"),
+        pytest.param("sqlite", marks=pytest.mark.sqlite),
+        pytest.param("server", marks=pytest.mark.server),
+    ]
+)
 def tracking(request: pytest.FixtureRequest) -> TrackingPort:
     """Each backend in turn: the contract suite runs once per backend."""
     return _make_backend(request.param, request)

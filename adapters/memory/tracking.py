@@ -8,7 +8,6 @@ every port call (``calls``), so tests can assert round trips.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections import Counter
@@ -16,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from adapters.memory.faults import FaultingLock, FaultInjector
 from adapters.memory.search import search
 from adapters.memory.validation import (
     check_batch,
@@ -61,11 +61,13 @@ class InMemoryTracking:
 
     Attributes:
         calls: How many times each port method was called.
+        faults: Faults to inject into the next calls (see ``adapters.memory.faults``).
     """
 
     def __init__(self, tracking_uri: str = "memory://") -> None:
         self._uri = tracking_uri
-        self._lock = threading.RLock()
+        self.faults = FaultInjector()
+        self._lock = FaultingLock(self.faults)
         self._experiments: dict[str, Experiment] = {"0": Experiment("0", "Default")}
         self._next_experiment_id = 1
         self._runs: dict[str, _RunRecord] = {}
@@ -87,6 +89,7 @@ class InMemoryTracking:
 
     def _count(self, operation: str) -> None:
         self.calls[operation] += 1
+        self.faults.before_call(operation)
 
     def get_experiment_by_name(self, name: str) -> Experiment | None:
         """See ``TrackingPort.get_experiment_by_name``."""

@@ -1,14 +1,23 @@
 """The one place where MLflow and HTTP exceptions become ``TrackingError`` subclasses.
 
-The decision reads the exception's type and MLflow ``error_code``, never its message.
+The decision reads the exception's type and MLflow ``error_code``. The one exception:
+when MLflow's HTTP client has used up its own retries on a 429 or 5xx answer, urllib3 keeps
+the status only in the text of its ``ResponseError`` ("too many 503 error responses").
+
+Transport failures are split by what the caller can know: a connection that was never
+made (refused, connect timeout) is ``TrackingUnavailableError`` (nothing was applied); a
+request sent without an answer (read timeout, connection dropped) is
+``TrackingTimeoutError`` (outcome unknown).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import requests
+import urllib3.exceptions
 from mlflow.exceptions import MlflowException
 
 from domain.errors import (
@@ -17,6 +26,7 @@ from domain.errors import (
     TrackingInvalidValueError,
     TrackingNotFoundError,
     TrackingRateLimitedError,
+    TrackingTimeoutError,
     TrackingUnavailableError,
 )
 
@@ -35,26 +45,60 @@ _BY_CODE: dict[str, type[TrackingError]] = {
     "SERVICE_UNDER_MAINTENANCE": TrackingUnavailableError,
     "DEADLINE_EXCEEDED": TrackingUnavailableError,
 }
-_TRANSPORT_FAILURES = (requests.exceptions.ConnectionError, requests.exceptions.Timeout)
+_TRANSPORT_FAILURES = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.RetryError,
+)
+_NOT_CONNECTED = (requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError)
+_STATUS_IN_RESPONSE_ERROR = re.compile(r"too many (\d{3}) error responses")
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc``, its causes and contexts, and the reasons urllib3 wraps in ``MaxRetryError``."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        nested = [current.__cause__, current.__context__, *current.args]
+        if isinstance(current, urllib3.exceptions.MaxRetryError):
+            nested.append(current.reason)
+        todo.extend(e for e in nested if isinstance(e, BaseException))
 
 
 def _transport_failure(exc: BaseException) -> BaseException | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, _TRANSPORT_FAILURES):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
+    return next((e for e in _chain(exc) if isinstance(e, _TRANSPORT_FAILURES)), None)
+
+
+def _transport_error(exc: BaseException, operation: str) -> TrackingUnavailableError:
+    chain = list(_chain(exc))
+    statuses = [
+        int(m.group(1))
+        for e in chain
+        if isinstance(e, urllib3.exceptions.ResponseError)
+        and (m := _STATUS_IN_RESPONSE_ERROR.search(str(e)))
+    ]
+    if statuses:
+        kind = TrackingRateLimitedError if 429 in statuses else TrackingUnavailableError
+        return kind(f"tracking server answered HTTP {statuses[0]}", operation=operation)
+    if any(isinstance(e, _NOT_CONNECTED) for e in chain):
+        return TrackingUnavailableError(
+            "tracking server unreachable (no connection was made)", operation=operation
+        )
+    return TrackingTimeoutError(
+        "no answer from the tracking server (the request may or may not have been applied)",
+        operation=operation,
+    )
 
 
 def translated(exc: Exception, operation: str) -> TrackingError:
     """The ``TrackingError`` subclass for an exception raised by MLflow or its transport."""
     if _transport_failure(exc) is not None:
-        return TrackingUnavailableError(
-            f"tracking server unreachable ({type(exc).__name__})", operation=operation
-        )
+        return _transport_error(exc, operation)
     if isinstance(exc, MlflowException):
         kind = _BY_CODE.get(str(exc.error_code), TrackingError)
         return kind(exc.message, operation=operation)
