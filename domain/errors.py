@@ -113,6 +113,63 @@ class InvalidRunIdError(DomainError, ValueError):
     """A run id is neither MLflow's 32-hex form nor a (dashed) UUID."""
 
 
+class IdentityError(DomainError, ValueError):
+    """An identity key (study, trial or run key) cannot be built from what was given."""
+
+
+class IncompleteRunKeyError(IdentityError):
+    """A run key needs a field the caller did not give (e.g. a refit run without trial id)."""
+
+
+class UnknownFinderStrategyError(DomainError, ValueError):
+    """A fuzzy finder strategy was enabled by a name the finder does not know."""
+
+
+class RunNotFoundError(DomainError, ValueError):
+    """A strict run lookup found nothing (a ``ValueError``, as the original's strict mode).
+
+    Attributes:
+        attempts: ``(strategy, why it missed)`` for every strategy that was tried.
+    """
+
+    def __init__(self, message: str, attempts: Sequence[tuple[str, str]]) -> None:
+        self.attempts = tuple(attempts)
+        tried = "; ".join(f"{name}: {why}" for name, why in self.attempts) or "nothing to try"
+        super().__init__(f"{message} (tried {tried})")
+
+
+class ExperimentNotFoundError(DomainError, LookupError):
+    """No active experiment has the name a lookup was asked for."""
+
+
+class UnsupportedFilterError(DomainError, ValueError):
+    """A raw MLflow filter string was given where only typed conditions are accepted."""
+
+
+class RunIndexError(DomainError):
+    """The local run index could not be used."""
+
+
+class RunIndexUnavailableError(RunIndexError):
+    """The run index's lock could not be taken in time, or its file could not be written."""
+
+
+class RunIndexCorruptError(RunIndexError):
+    """The run index file was not a valid index; it was moved aside and rebuilt empty.
+
+    Attributes:
+        path: The index file.
+        moved_to: Where the corrupt content was kept for inspection.
+    """
+
+    def __init__(self, path: str, moved_to: str, reason: str) -> None:
+        self.path = path
+        self.moved_to = moved_to
+        super().__init__(
+            f"run index {path} was corrupt ({reason}); moved to {moved_to} and rebuilt empty"
+        )
+
+
 class TrackingTimeoutError(TrackingUnavailableError):
     """No answer came back: the request may or may not have been applied (outcome unknown).
 
