@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from domain.model import Experiment, Metric, Run, RunStatus
+from domain.model import Experiment, Metric, Run, RunRef, RunStatus
 from domain.query import RunPage, RunQuery
+from domain.run_index import IndexEntry
 
 
 class TrackingPort(Protocol):
@@ -135,4 +136,40 @@ class ArtifactPort(Protocol):
 
     def list_artifacts(self, run_id: str) -> list[str]:
         """Every artifact file of the run, as sorted relative paths."""
+        ...
+
+
+class RunIndexPort(Protocol):
+    """A local cache from run-key hash to run, per tracking URI (a file, or memory in tests).
+
+    Entries are hints: the finder verifies every hit against the tracking backend and
+    forgets entries that turned out wrong.
+    """
+
+    def lookup(self, tracking_uri: str, run_key_hash: str) -> IndexEntry | None:
+        """The entry for this run key on this tracking URI, or None.
+
+        Raises:
+            RunIndexCorruptError: The index was corrupt; it has been moved aside and
+                rebuilt empty, so the next call works (the caller treats this as a miss).
+            RunIndexUnavailableError: The index could not be read or locked in time.
+        """
+        ...
+
+    def record(self, tracking_uri: str, run_key_hash: str, run: RunRef) -> None:
+        """Remember that the run with this key on this tracking URI is ``run``.
+
+        Raises:
+            RunIndexUnavailableError: The lock could not be taken in time or the write
+                failed; nothing was written unlocked.
+        """
+        ...
+
+    def forget(self, tracking_uri: str, run_key_hash: str) -> None:
+        """Drop the entry for this run key on this tracking URI, if there is one.
+
+        Raises:
+            RunIndexUnavailableError: The lock could not be taken in time or the write
+                failed.
+        """
         ...
