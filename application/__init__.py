@@ -18,6 +18,20 @@ from application.seed_api import (
     setup_mlflow_tracking_env,
     use_container,
 )
+from application.seed_finding import find_mlflow_run, find_run_by_trial_id
+from application.seed_hashes import (
+    get_study_family_hash_from_run,
+    get_study_family_hash_from_tags,
+    get_study_key_hash_from_run,
+    get_study_key_hash_from_tags,
+    get_trial_key_hash_from_run,
+    get_trial_key_hash_from_tags,
+)
+from application.seed_queries import (
+    find_best_run_by_metric,
+    group_runs_by_variant,
+    query_runs_by_tags,
+)
 from application.settings import TrackwrightSettings
 
 __all__ = [
@@ -31,7 +45,18 @@ __all__ = [
     "create_training_child_run",
     "create_training_mlflow_run",
     "default_container",
+    "find_best_run_by_metric",
+    "find_mlflow_run",
+    "find_run_by_trial_id",
     "get_or_create_experiment",
+    "get_study_family_hash_from_run",
+    "get_study_family_hash_from_tags",
+    "get_study_key_hash_from_run",
+    "get_study_key_hash_from_tags",
+    "get_trial_key_hash_from_run",
+    "get_trial_key_hash_from_tags",
+    "group_runs_by_variant",
+    "query_runs_by_tags",
     "resolve_experiment_id",
     "setup_mlflow_tracking_env",
     "use_container",

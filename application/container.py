@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING
 from dependency_injector import containers, providers
 
 from adapters.memory import InMemoryArtifacts, InMemoryTracking
+from adapters.memory.run_index import InMemoryRunIndex
 from adapters.retrying import RetryingTracking, RetryPolicy
+from adapters.run_index import FileRunIndex, default_index_path
 from adapters.yaml_config import load_tag_registry
 from application.run_creation import RunCreation
 from application.settings import TrackwrightSettings
 from domain.experiment_resolution import ExperimentDirectory, default_chain
-from domain.ports import ArtifactPort, TrackingPort
+from domain.ports import ArtifactPort, RunIndexPort, TrackingPort
+from domain.run_finder import RunFinder
+from domain.run_queries import RunQueries
 from domain.tag_policy import TagPolicy
 
 if TYPE_CHECKING:
@@ -68,6 +72,19 @@ def retrying_tracking(
     return RetryingTracking(tracking, retry, run_key_tag=run_key_tag)
 
 
+def file_run_index(path: str | None) -> FileRunIndex:
+    """The file run index at ``path`` (None: ``.trackwright/run_index.json`` here)."""
+    return FileRunIndex(path if path else default_index_path())
+
+
+def _finder(tracking: TrackingPort, index: RunIndexPort, policy: TagPolicy) -> RunFinder:
+    return RunFinder(tracking, index, policy.registry)
+
+
+def _queries(tracking: TrackingPort, policy: TagPolicy) -> RunQueries:
+    return RunQueries(tracking, policy.registry)
+
+
 class Container(containers.DeclarativeContainer):
     """Services as singletons over one tracking backend chosen by ``config.backend``."""
 
@@ -91,6 +108,13 @@ class Container(containers.DeclarativeContainer):
     resolver = providers.Singleton(default_chain, retried_tracking, experiments)
     runs = providers.Singleton(RunCreation, retried_tracking, tag_policy, experiments)
     artifacts = providers.Singleton(artifact_store, tracking)
+    run_index: providers.Provider[RunIndexPort] = providers.Selector(
+        config.backend,
+        mlflow=providers.Singleton(file_run_index, config.run_index_file),
+        memory=providers.Singleton(InMemoryRunIndex),
+    )
+    run_finder = providers.Singleton(_finder, tracking, run_index, tag_policy)
+    run_queries = providers.Singleton(_queries, tracking, tag_policy)
 
 
 def build_container(settings: TrackwrightSettings | None = None) -> Container:

@@ -18,6 +18,9 @@ class TrackwrightSettings(BaseModel):
             resolution (``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
         backend: ``mlflow`` for a real store, ``memory`` for the in-memory fake.
         tags_file: A ``tags.yaml`` whose entries override the built-in tag keys.
+        run_index_file: The local run index (JSON); None means
+            ``.trackwright/run_index.json`` under the current folder. The memory backend
+            keeps its index in memory instead.
         retry_attempts: Attempts per tracking call, the first included (1: no retry).
         retry_initial_wait: Seconds before the first retry; doubles each retry, plus jitter.
         retry_max_wait: Longest wait between two attempts, in seconds.
@@ -28,6 +31,7 @@ class TrackwrightSettings(BaseModel):
     tracking_uri: str | None = None
     backend: Literal["mlflow", "memory"] = "mlflow"
     tags_file: Path | None = None
+    run_index_file: Path | None = None
     retry_attempts: int = Field(default=5, ge=1)
     retry_initial_wait: float = Field(default=0.2, ge=0)
     retry_max_wait: float = Field(default=5.0, ge=0)
@@ -42,6 +46,7 @@ class TrackwrightSettings(BaseModel):
         """Read settings from the environment.
 
         Variables: ``MLFLOW_TRACKING_URI``, ``TRACKWRIGHT_BACKEND``, ``TRACKWRIGHT_TAGS_FILE``.
+        ``TRACKWRIGHT_RUN_INDEX`` names the local run index file.
         ``TRACKWRIGHT_RETRY_ATTEMPTS``, ``TRACKWRIGHT_RETRY_INITIAL_WAIT`` and
         ``TRACKWRIGHT_RETRY_MAX_WAIT`` tune the retries of tracking calls.
         """
@@ -51,6 +56,7 @@ class TrackwrightSettings(BaseModel):
                 "tracking_uri": env.get("MLFLOW_TRACKING_URI"),
                 "backend": env.get("TRACKWRIGHT_BACKEND", "mlflow"),
                 "tags_file": env.get("TRACKWRIGHT_TAGS_FILE"),
+                "run_index_file": env.get("TRACKWRIGHT_RUN_INDEX"),
                 "retry_attempts": env.get("TRACKWRIGHT_RETRY_ATTEMPTS", 5),
                 "retry_initial_wait": env.get("TRACKWRIGHT_RETRY_INITIAL_WAIT", 0.2),
                 "retry_max_wait": env.get("TRACKWRIGHT_RETRY_MAX_WAIT", 5.0),
