@@ -122,7 +122,8 @@ def find_mlflow_run(
     ``config_dir`` are accepted and unused: the index location is the container's.
 
     Raises:
-        ExperimentNotFoundError: No active experiment is called ``experiment_name``.
+        ExperimentNotFoundError: No experiment is called ``experiment_name``.
+        ExperimentDeletedError: The experiment called ``experiment_name`` is deleted.
         RunNotFoundError: ``strict=True`` and nothing was found (a ``ValueError``).
     """
     container = default_container()

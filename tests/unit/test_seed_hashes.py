@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,14 @@ def bound(fake: InMemoryTracking) -> Iterator[InMemoryTracking]:
     use_container(container)
     yield fake
     use_container(None)
+
+
+@pytest.mark.parametrize("name", ["study_key_hash", "trial_key_hash", "study_family_hash"])
+def test_readers_keep_the_seed_argument_shapes(name: str) -> None:
+    from_tags = inspect.signature(getattr(application, f"get_{name}_from_tags"))
+    from_run = inspect.signature(getattr(application, f"get_{name}_from_run"))
+    assert list(from_tags.parameters)[:1] == ["tags"]
+    assert list(from_run.parameters)[:2] == ["run_id", "client"]
 
 
 def test_tag_readers_take_code_keys_then_legacy_grouping_keys() -> None:
