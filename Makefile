@@ -26,7 +26,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -q -m "not sqlite"
 
 demo: $(STAMP)
-	$(BIN)/python -m application.demo
+	$(BIN)/trackwright demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

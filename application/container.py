@@ -17,6 +17,7 @@ from adapters.run_index import FileRunIndex, default_index_path
 from adapters.yaml_config import load_tag_registry
 from application.run_creation import RunCreation
 from application.settings import TrackwrightSettings
+from application.stage_runs import StageRuns
 from domain.experiment_resolution import ExperimentDirectory, default_chain
 from domain.ports import ArtifactPort, RunIndexPort, TrackingPort
 from domain.run_finder import RunFinder
@@ -85,6 +86,12 @@ def _queries(tracking: TrackingPort, policy: TagPolicy) -> RunQueries:
     return RunQueries(tracking, policy.registry)
 
 
+def _stage_runs(
+    tracking: TrackingPort, runs: RunCreation, finder: RunFinder, policy: TagPolicy
+) -> StageRuns:
+    return StageRuns(tracking, runs, finder, policy.registry, policy.azure_ml)
+
+
 class Container(containers.DeclarativeContainer):
     """Services as singletons over one tracking backend chosen by ``config.backend``."""
 
@@ -113,8 +120,9 @@ class Container(containers.DeclarativeContainer):
         mlflow=providers.Singleton(file_run_index, config.run_index_file),
         memory=providers.Singleton(InMemoryRunIndex),
     )
-    run_finder = providers.Singleton(_finder, tracking, run_index, tag_policy)
-    run_queries = providers.Singleton(_queries, tracking, tag_policy)
+    run_finder = providers.Singleton(_finder, retried_tracking, run_index, tag_policy)
+    run_queries = providers.Singleton(_queries, retried_tracking, tag_policy)
+    stage_runs = providers.Singleton(_stage_runs, retried_tracking, runs, run_finder, tag_policy)
 
 
 def build_container(settings: TrackwrightSettings | None = None) -> Container:

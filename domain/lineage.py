@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from domain.errors import InvalidRunIdError
@@ -77,8 +77,18 @@ class Lineage:
         """The lineage a run's ``code.lineage.*`` tags describe."""
         return cls(**{f.name: tags.get(registry.key("lineage", f.name)) for f in fields(cls)})
 
+    def for_benchmark(self, trained_run_id: str) -> Lineage:
+        """The lineage of a benchmark of the model trained in ``trained_run_id``."""
+        return replace(self, parent_training_run_id=checked_run_id(trained_run_id))
+
     def parent_training(self) -> tuple[str, str] | None:
-        """``(run id, kind)`` of the closest training ancestor: trial, then refit, then sweep."""
+        """``(run id, kind)`` of the closest training ancestor.
+
+        The explicit ``parent_training_run_id`` (a final-training run) first, then the HPO
+        trial, refit and sweep runs, in that order (the original's priority).
+        """
+        if self.parent_training_run_id:
+            return self.parent_training_run_id, "final_training"
         for kind in ("trial", "refit", "sweep"):
             run_id = getattr(self, f"hpo_{kind}_run_id")
             if run_id:

@@ -97,13 +97,15 @@ def build_run_name(ctx: StageContext, version: int | None = None) -> str:
     """The systematic name of a run.
 
     Raises:
-        InvalidRunNameError: A trial or fold without a study key hash, or a name that
-            breaks the length or character rules.
+        InvalidRunNameError: A trial or fold without a study key hash, final training
+            without its fingerprints, or a name that breaks the length or character rules.
     """
     if ctx.kind in (RunKind.TRIAL, RunKind.FOLD) and not ctx.study_key_hash:
         raise InvalidRunNameError(
             "HPO trial run name built without study_key_hash; check study identity propagation."
         )
+    if ctx.kind is RunKind.FINAL_TRAINING and not (ctx.spec_fp and ctx.exec_fp):
+        raise InvalidRunNameError("a final-training run name needs spec_fp and exec_fp")
     return validated_generated_name(TEMPLATES[ctx.kind].format(**_fields(ctx, version)))
 
 

@@ -66,6 +66,11 @@ class TagPolicy:
         self._azure = is_azure_ml_uri(tracking_uri)
 
     @property
+    def azure_ml(self) -> bool:
+        """Whether runs are written to an Azure ML workspace (``azureml://`` URI)."""
+        return self._azure
+
+    @property
     def registry(self) -> TagKeyRegistry:
         """The tag-key registry the policy writes with."""
         return self._keys

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -16,3 +17,11 @@ def redacted_uri(uri: str) -> str:
         return uri
     host = parts.netloc.rsplit("@", 1)[1]
     return urlunsplit(parts._replace(netloc=f"***@{host}"))
+
+
+_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][\w+.-]*://)[^/\s@]+@")
+
+
+def redacted_text(text: str) -> str:
+    """``text`` with the ``user:password@`` part of every URI in it replaced by ``***@``."""
+    return _USERINFO.sub(r"\g<scheme>***@", text)

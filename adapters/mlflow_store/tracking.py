@@ -69,8 +69,9 @@ class MlflowTracking:
     """
 
     def __init__(self, tracking_uri: str | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> None:
-        self._client = MlflowClient(tracking_uri=tracking_uri)
-        self._uri = str(self._client.tracking_uri)
+        with translating("connect"):
+            self._client = MlflowClient(tracking_uri=tracking_uri)
+            self._uri = str(self._client.tracking_uri)
         self._page_size = page_size
         logger.debug("MLflow tracking adapter on %s", redacted_uri(self._uri))
 

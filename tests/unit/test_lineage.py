@@ -80,3 +80,13 @@ def test_conversion_lineage_names_the_final_training_run_and_fingerprints() -> N
 def test_lineage_reads_back_from_tags() -> None:
     lineage = Lineage(hpo_study_key_hash="S", hpo_refit_run_id=RR)
     assert Lineage.from_tags(lineage_tags(lineage, REG), REG) == lineage
+
+
+def test_a_benchmark_of_a_final_model_names_that_run_as_its_parent() -> None:
+    final = "f" * 32
+    tags = benchmark_lineage_tags(Lineage(hpo_trial_run_id=TR).for_benchmark(final), REG)
+    assert (tags["code.lineage.parent_training_run_id"], tags["code.lineage.parent_kind"]) == (
+        final,
+        "final_training",
+    )
+    assert tags["code.lineage.hpo_trial_run_id"] == TR

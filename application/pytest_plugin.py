@@ -1,0 +1,45 @@
+"""A pytest plugin for training apps: swap the tracker for the fake with one fixture.
+
+Installed with trackwright (entry point ``pytest11``). In a test::
+
+    def test_training_logs_one_run_per_fold(trackwright_container):
+        train(container=trackwright_container)           # or code using the seed functions
+        fake = trackwright_container.tracking()
+        assert fake.calls["create_run"] == 3
+
+``trackwright_container`` is a fresh container on ``InMemoryTracking`` per test, and the
+seed-compatible functions (``application.create_child_run`` ...) are bound to it for the
+test's duration. ``trackwright_fake`` is its ``InMemoryTracking``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.memory import InMemoryTracking
+from application.container import Container, build_container
+from application.seed_api import use_container
+from application.settings import TrackwrightSettings
+
+
+@pytest.fixture
+def trackwright_container() -> Iterator[Container]:
+    """A fresh container on the in-memory fake; the seed functions use it meanwhile."""
+    container = build_container(TrackwrightSettings(backend="memory"))
+    fake = InMemoryTracking()
+    container.tracking.override(fake)
+    use_container(container)
+    try:
+        yield container
+    finally:
+        use_container(None)
+
+
+@pytest.fixture
+def trackwright_fake(trackwright_container: Container) -> InMemoryTracking:
+    """The ``InMemoryTracking`` behind ``trackwright_container``."""
+    fake = trackwright_container.tracking()
+    assert isinstance(fake, InMemoryTracking)
+    return fake
