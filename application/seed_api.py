@@ -224,19 +224,9 @@ def create_training_child_run(
     Changes from the original: nothing is printed (the library logs); errors propagate as
     typed errors instead of being printed and re-raised.
     """
-    run = (
-        default_container(tracking_uri)
-        .runs()
-        .create_child(
-            parent_run_id,
-            run_name,
-            experiment_name=experiment_name,
-            trial_number=trial_number,
-            fold_idx=fold_idx,
-            tags=tags,
-        )
+    return create_child_run_core(
+        parent_run_id, run_name, experiment_name, trial_number, fold_idx, tags, tracking_uri
     )
-    return run.run_id, run
 
 
 def setup_mlflow_tracking_env(

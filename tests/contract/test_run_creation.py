@@ -39,14 +39,20 @@ def test_child_run_carries_the_policy_tags(container: Container, unique_name: st
     }
 
 
-def test_child_under_a_known_parent_is_exactly_one_tracking_call(
-    tracking: TrackingPort, container: Container, unique_name: str
-) -> None:
-    parent = container.runs().create_standalone(unique_name, "sweep")
+def _counted(tracking: TrackingPort) -> tuple[Container, CountingTracking]:
+    """A fresh container (nothing remembered) whose backend calls are counted."""
     counting = CountingTracking(tracking)
     fresh = Container()
     fresh.config.from_dict({"backend": "memory"})
     fresh.tracking.override(counting)
+    return fresh, counting
+
+
+def test_child_under_a_known_parent_is_exactly_one_tracking_call(
+    tracking: TrackingPort, container: Container, unique_name: str
+) -> None:
+    parent = container.runs().create_standalone(unique_name, "sweep")
+    fresh, counting = _counted(tracking)
     fresh.runs().create_child(parent.ref, "trial_0", trial_number=0)
     assert counting.calls == ["create_run"]
 
@@ -55,10 +61,7 @@ def test_child_under_a_bare_parent_id_reads_the_parent_once(
     tracking: TrackingPort, container: Container, unique_name: str
 ) -> None:
     parent = container.runs().create_standalone(unique_name, "sweep")
-    counting = CountingTracking(tracking)
-    fresh = Container()
-    fresh.config.from_dict({"backend": "memory"})
-    fresh.tracking.override(counting)
+    fresh, counting = _counted(tracking)
     child = fresh.runs().create_child(parent.run_id, "trial_0")
     assert counting.calls == ["get_run", "create_run"]
     assert child.experiment_id == parent.experiment_id
