@@ -31,7 +31,7 @@ from domain.uris import redacted_text, redacted_uri
 
 DEFAULT_STORE = "sqlite:///mlflow.db"
 NOT_FOUND, BAD_USAGE = 1, 2
-_HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_TIMEOUT": "10"}
+_HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_TIMEOUT": "10"}  # fail fast on a dead server
 
 
 class NothingFoundError(DomainError):
