@@ -12,14 +12,16 @@ from dependency_injector import containers, providers
 
 from adapters.memory import InMemoryArtifacts, InMemoryTracking
 from adapters.memory.run_index import InMemoryRunIndex
+from adapters.memory.version_counter import InMemoryVersionCounter
 from adapters.retrying import RetryingTracking, RetryPolicy
 from adapters.run_index import FileRunIndex, default_index_path
+from adapters.run_index.version_counter import FileVersionCounter, default_counter_path
 from adapters.yaml_config import load_tag_registry
 from application.run_creation import RunCreation
 from application.settings import TrackwrightSettings
 from application.stage_runs import StageRuns
 from domain.experiment_resolution import ExperimentDirectory, default_chain
-from domain.ports import ArtifactPort, RunIndexPort, TrackingPort
+from domain.ports import ArtifactPort, RunIndexPort, TrackingPort, VersionCounterPort
 from domain.run_finder import RunFinder
 from domain.run_queries import RunQueries
 from domain.tag_policy import TagPolicy
@@ -87,9 +89,20 @@ def _queries(tracking: TrackingPort, policy: TagPolicy) -> RunQueries:
 
 
 def _stage_runs(
-    tracking: TrackingPort, runs: RunCreation, finder: RunFinder, policy: TagPolicy
+    tracking: TrackingPort,
+    runs: RunCreation,
+    finder: RunFinder,
+    policy: TagPolicy,
+    versions: VersionCounterPort,
+    versioned_names: bool,
 ) -> StageRuns:
-    return StageRuns(tracking, runs, finder, policy.registry, policy.azure_ml)
+    counter = versions if versioned_names else None
+    return StageRuns(tracking, runs, finder, policy.registry, policy.azure_ml, counter)
+
+
+def file_version_counter(path: str | None) -> FileVersionCounter:
+    """The file version counter at ``path`` (None: ``.trackwright/run_name_counter.json``)."""
+    return FileVersionCounter(path if path else default_counter_path())
 
 
 class Container(containers.DeclarativeContainer):
@@ -122,7 +135,20 @@ class Container(containers.DeclarativeContainer):
     )
     run_finder = providers.Singleton(_finder, retried_tracking, run_index, tag_policy)
     run_queries = providers.Singleton(_queries, retried_tracking, tag_policy)
-    stage_runs = providers.Singleton(_stage_runs, retried_tracking, runs, run_finder, tag_policy)
+    version_counter: providers.Provider[VersionCounterPort] = providers.Selector(
+        config.backend,
+        mlflow=providers.Singleton(file_version_counter, config.run_name_counter_file),
+        memory=providers.Singleton(InMemoryVersionCounter),
+    )
+    stage_runs = providers.Singleton(
+        _stage_runs,
+        retried_tracking,
+        runs,
+        run_finder,
+        tag_policy,
+        version_counter,
+        config.run_name_versions,
+    )
 
 
 def build_container(settings: TrackwrightSettings | None = None) -> Container:

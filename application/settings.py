@@ -24,6 +24,10 @@ class TrackwrightSettings(BaseModel):
         retry_attempts: Attempts per tracking call, the first included (1: no retry).
         retry_initial_wait: Seconds before the first retry; doubles each retry, plus jitter.
         retry_max_wait: Longest wait between two attempts, in seconds.
+        run_name_versions: Append ``_N`` to sweep, trial, refit and benchmark names that
+            would otherwise repeat (off by default; env ``TRACKWRIGHT_RUN_NAME_VERSIONS``).
+        run_name_counter_file: The version counter (JSON); None means
+            ``.trackwright/run_name_counter.json`` under the current folder.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -35,6 +39,8 @@ class TrackwrightSettings(BaseModel):
     retry_attempts: int = Field(default=5, ge=1)
     retry_initial_wait: float = Field(default=0.2, ge=0)
     retry_max_wait: float = Field(default=5.0, ge=0)
+    run_name_versions: bool = False
+    run_name_counter_file: Path | None = None
 
     @field_validator("tracking_uri")
     @classmethod
@@ -49,6 +55,8 @@ class TrackwrightSettings(BaseModel):
         ``TRACKWRIGHT_RUN_INDEX`` names the local run index file.
         ``TRACKWRIGHT_RETRY_ATTEMPTS``, ``TRACKWRIGHT_RETRY_INITIAL_WAIT`` and
         ``TRACKWRIGHT_RETRY_MAX_WAIT`` tune the retries of tracking calls.
+        ``TRACKWRIGHT_RUN_NAME_VERSIONS`` and ``TRACKWRIGHT_RUN_NAME_COUNTER`` turn on and
+        place the run-name version counter.
         """
         env = os.environ if environ is None else environ
         return cls.model_validate(
@@ -60,5 +68,7 @@ class TrackwrightSettings(BaseModel):
                 "retry_attempts": env.get("TRACKWRIGHT_RETRY_ATTEMPTS", 5),
                 "retry_initial_wait": env.get("TRACKWRIGHT_RETRY_INITIAL_WAIT", 0.2),
                 "retry_max_wait": env.get("TRACKWRIGHT_RETRY_MAX_WAIT", 5.0),
+                "run_name_versions": env.get("TRACKWRIGHT_RUN_NAME_VERSIONS", False),
+                "run_name_counter_file": env.get("TRACKWRIGHT_RUN_NAME_COUNTER"),
             }
         )

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from application.run_creation import RunCreation
 from domain.identity import run_key, run_key_hash
 from domain.model import Run, RunRef, RunStatus
-from domain.ports import TrackingPort
+from domain.ports import TrackingPort, VersionCounterPort
 from domain.query import RunQuery
 from domain.run_finder import RunFinder
 from domain.run_lookup import FindRequest
-from domain.run_names import build_run_name
+from domain.run_names import VERSIONED, build_run_name, counter_key
 from domain.run_tags import RunTagBuilder
 from domain.stage_context import StageContext
 from domain.tag_keys import TagKeyRegistry
@@ -63,7 +63,9 @@ class StageRuns:
         finder: RunFinder,
         registry: TagKeyRegistry,
         azure_ml: bool = False,
+        versions: VersionCounterPort | None = None,
     ) -> None:
+        self._versions = versions
         self._tracking = tracking
         self._runs = runs
         self._finder = finder
@@ -96,17 +98,24 @@ class StageRuns:
         """
         key_hash = run_key_hash(run_key(ctx.kind, ctx))
         tags = {**self._builder.tags(ctx, key_hash), **dict(extra_tags or {})}
-        name = build_run_name(ctx)
         if look_up:
             report = self._finder.find(FindRequest(experiment_id, run_key_hash=key_hash))
             if report.found and report.run_id:
                 return self._resume(report.run_id)
+        name = self._name(ctx)
         if parent is not None:
             run = self._runs.create_child(parent, name, tags=tags)
         else:
             run = self._runs.create_in_experiment(experiment_id, name, tags=tags)
         self._finder.remember(key_hash, run.ref)
         return StageRun(run)
+
+    def _name(self, ctx: StageContext) -> str:
+        """The template name; with a version counter, ``_N`` for kinds that take one."""
+        base = build_run_name(ctx)
+        if self._versions is None or ctx.kind not in VERSIONED:
+            return base
+        return build_run_name(ctx, self._versions.next_version(counter_key(ctx, base)))
 
     def _resume(self, run_id: str) -> StageRun:
         run = self._tracking.get_run(run_id)

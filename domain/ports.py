@@ -173,3 +173,15 @@ class RunIndexPort(Protocol):
                 failed.
         """
         ...
+
+
+class VersionCounterPort(Protocol):
+    """Run-name version numbers (``_1``, ``_2`` ...), allocated atomically per counter key."""
+
+    def next_version(self, counter_key: str) -> int:
+        """The next version for ``counter_key`` (1 for a new key); never handed out twice.
+
+        Raises:
+            RunIndexUnavailableError: The counter could not be locked or written in time.
+        """
+        ...

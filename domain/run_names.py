@@ -120,3 +120,15 @@ def fallback_run_name(ctx: StageContext, run_id: str | None = None) -> str:
         base = f"{env}_{model}_hpo_trial_study-{study}_t{trial:02d}"
         return base + (f"_fold{ctx.fold_idx}" if ctx.fold_idx is not None else "")
     return f"training_run_{ctx.kind.value}"
+
+
+def counter_key(ctx: StageContext, base_name: str) -> str:
+    """The version-counter key of a run: ``{project}:{kind}:{name without version}``.
+
+    One function builds it, so every allocation for a name uses the same key (the
+    original built it from ``storage_env`` when reserving and ``environment`` when
+    committing, W-20). The name already holds the env, model and the study/trial hashes,
+    so numbers count runs that would otherwise share a name and never run on across
+    studies (the original keyed non-CV trials by ``trial_<n>`` alone, W-18).
+    """
+    return f"{ctx.project}:{ctx.kind.value}:{base_name}"

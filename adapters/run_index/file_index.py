@@ -17,15 +17,9 @@ empty loses only speed: the finder re-records runs it finds by their run-key tag
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from adapters.run_index.format import (
     IndexFormatError,
@@ -37,6 +31,7 @@ from adapters.run_index.format import (
     raw_entry,
     size,
 )
+from adapters.run_index.locked_file import LockedFile
 from domain.errors import RunIndexCorruptError, RunIndexUnavailableError
 from domain.model import RunRef
 from domain.run_index import DEFAULT_MAX_ENTRIES, IndexEntry, entries_to_keep, utc_now_iso
@@ -44,7 +39,6 @@ from domain.run_index import DEFAULT_MAX_ENTRIES, IndexEntry, entries_to_keep, u
 logger = logging.getLogger(__name__)
 DEFAULT_LOCK_TIMEOUT = 10.0
 DEFAULT_TOUCH_INTERVAL = timedelta(hours=1)
-POLL_INTERVAL = 0.002
 
 
 def default_index_path() -> Path:
@@ -70,10 +64,10 @@ class FileRunIndex:
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         touch_interval: timedelta = DEFAULT_TOUCH_INTERVAL,
     ) -> None:
-        self.path = Path(path)
+        self._file = LockedFile(path, lock_timeout)
+        self.path = self._file.path
         self.max_entries = max_entries
         self._touch_interval = touch_interval
-        self._lock = FileLock(f"{self.path}.lock", timeout=lock_timeout, preserve_lock_file=True)
 
     def lookup(self, tracking_uri: str, run_key_hash: str) -> IndexEntry | None:
         """See ``RunIndexPort.lookup`` (no lock unless it repairs or touches)."""
@@ -88,14 +82,14 @@ class FileRunIndex:
     def record(self, tracking_uri: str, run_key_hash: str, run: RunRef) -> None:
         """See ``RunIndexPort.record``."""
         entry = IndexEntry(tracking_uri, run_key_hash, run.run_id, run.experiment_id, utc_now_iso())
-        with self._locked():
+        with self._file.locked():
             stores = self._read_for_write()
             stores.setdefault(tracking_uri, {})[run_key_hash] = raw_entry(entry)
             self._write(stores)
 
     def forget(self, tracking_uri: str, run_key_hash: str) -> None:
         """See ``RunIndexPort.forget``."""
-        with self._locked():
+        with self._file.locked():
             stores = self._read_for_write()
             if stores.get(tracking_uri, {}).pop(run_key_hash, None) is not None:
                 self._write(stores)
@@ -105,59 +99,28 @@ class FileRunIndex:
         found = list(all_entries(self._read()))
         return entries_to_keep(found, len(found))
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock.acquire(poll_interval=POLL_INTERVAL)
-        except Timeout as exc:
-            raise RunIndexUnavailableError(
-                f"run index lock {self._lock.lock_file} not taken within {self._lock.timeout} s"
-            ) from exc
-        except OSError as exc:
-            raise RunIndexUnavailableError(
-                f"run index {self.path} cannot be locked: {exc}"
-            ) from exc
-        try:
-            yield
-        finally:
-            self._lock.release()
-
     def _read(self) -> Stores:
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
+            text = self._file.read_text()
         except UnicodeDecodeError as exc:
             raise IndexFormatError(f"not UTF-8 text: {exc}") from exc
-        except OSError as exc:
-            raise RunIndexUnavailableError(f"run index {self.path} cannot be read: {exc}") from exc
-        return decode(text)
+        return {} if text is None else decode(text)
 
     def _read_for_write(self) -> Stores:
         try:
             return self._read()
         except IndexFormatError as exc:
-            self._move_aside(str(exc))
+            self._file.move_aside(str(exc))
             return {}
 
     def _repair(self, tracking_uri: str, run_key_hash: str) -> IndexEntry | None:
-        with self._locked():
+        with self._file.locked():
             try:  # another process may have rebuilt it meanwhile
                 return entry_of(self._read(), tracking_uri, run_key_hash)
             except IndexFormatError as exc:
-                moved = self._move_aside(str(exc))
+                moved = self._file.move_aside(str(exc))
                 self._write({})
                 raise RunIndexCorruptError(str(self.path), str(moved), str(exc)) from exc
-
-    def _move_aside(self, reason: str) -> Path:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        moved = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        os.replace(self.path, moved)
-        logger.warning(
-            "run index %s was corrupt (%s); moved to %s and rebuilt", self.path, reason, moved
-        )
-        return moved
 
     def _bounded(self, stores: Stores) -> Stores:
         if size(stores) <= self.max_entries:
@@ -170,19 +133,7 @@ class FileRunIndex:
         return bounded
 
     def _write(self, stores: Stores) -> None:
-        text = encode(self._bounded(stores))
-        fd, temp = tempfile.mkstemp(
-            prefix=f"{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, self.path)
-        except OSError as exc:
-            Path(temp).unlink(missing_ok=True)
-            raise RunIndexUnavailableError(
-                f"run index {self.path} cannot be written: {exc}"
-            ) from exc
+        self._file.write_text(encode(self._bounded(stores)))
 
     def _touch_due(self, entry: IndexEntry) -> bool:
         last_use = datetime.fromisoformat(entry.last_touched)
@@ -190,7 +141,7 @@ class FileRunIndex:
 
     def _touch(self, entry: IndexEntry) -> None:
         try:
-            with self._locked():
+            with self._file.locked():
                 stores = self._read_for_write()
                 current = stores.get(entry.tracking_uri, {}).get(entry.run_key_hash)
                 if current is not None and current.get("run_id") == entry.run_id:
