@@ -125,6 +125,8 @@ def test_malformed_run_id_is_exit_2(cli: Any) -> None:
 
 
 def test_bad_usage_is_exit_2(cli: Any) -> None:
+    assert cli("demo", "--trials", "0").exit_code == 2
+    assert cli("demo", "--backbones", " , ").exit_code == 2
     assert cli("best", "x").exit_code == 2
     assert cli("find", "--experiment", "x", "--tag", "novalue").exit_code == 2
     assert cli("nosuchcommand").exit_code == 2
