@@ -4,7 +4,9 @@ Importing it does not import mlflow; the MLflow adapter loads when a container t
 selects it first creates its tracking backend.
 """
 
+from application.artifacts import get_mlflow_run_id
 from application.container import Container, build_container
+from application.retries import retry_with_backoff
 from application.run_creation import RunCreation
 from application.seed_api import (
     create_child_run,
@@ -32,13 +34,26 @@ from application.seed_queries import (
     group_runs_by_variant,
     query_runs_by_tags,
 )
+from application.seed_training import (
+    add_training_tags,
+    add_training_tags_with_lineage,
+    apply_lineage_tags,
+    build_training_run_name_with_fallback,
+    get_mlflow_run_url,
+    log_artifact_safe,
+    log_artifacts_safe,
+)
 from application.settings import TrackwrightSettings
 
 __all__ = [
     "Container",
     "RunCreation",
     "TrackwrightSettings",
+    "add_training_tags",
+    "add_training_tags_with_lineage",
+    "apply_lineage_tags",
     "build_container",
+    "build_training_run_name_with_fallback",
     "create_child_run",
     "create_child_run_core",
     "create_run_safe",
@@ -48,6 +63,8 @@ __all__ = [
     "find_best_run_by_metric",
     "find_mlflow_run",
     "find_run_by_trial_id",
+    "get_mlflow_run_id",
+    "get_mlflow_run_url",
     "get_or_create_experiment",
     "get_study_family_hash_from_run",
     "get_study_family_hash_from_tags",
@@ -56,8 +73,11 @@ __all__ = [
     "get_trial_key_hash_from_run",
     "get_trial_key_hash_from_tags",
     "group_runs_by_variant",
+    "log_artifact_safe",
+    "log_artifacts_safe",
     "query_runs_by_tags",
     "resolve_experiment_id",
+    "retry_with_backoff",
     "setup_mlflow_tracking_env",
     "use_container",
 ]

@@ -78,15 +78,9 @@ def create_checkpoint_archive(
     root = Path(checkpoint_dir)
     if not root.is_dir():
         raise NotADirectoryError(f"checkpoint folder {root} does not exist")
-    target = (
-        Path(output_path)
-        if output_path
-        else Path(tempfile.mkstemp(suffix=".tar.gz", prefix="checkpoint_")[1])
-    )
+    target = Path(output_path) if output_path else _temporary_archive()
     files = _kept_files(root)
-    entries = [
-        {"path": p.relative_to(root).as_posix(), "size": p.resolve().stat().st_size} for p in files
-    ]
+    entries = [_entry(root, p) for p in files]
     with tarfile.open(target, "w:gz") as archive:
         for path, entry in zip(files, entries, strict=True):
             archive.add(path.resolve(), arcname=f"{ARCHIVE_ROOT}/{entry['path']}", recursive=False)
@@ -145,3 +139,24 @@ def upload_checkpoint_archive(
         if not upload_safely(store, manifest_file, manifest_folder, run_id, 3, base_delay):
             logger.warning("checkpoint manifest not uploaded; the archive is")
     return True
+
+
+def upload_checkpoint(
+    store: ArtifactPort,
+    checkpoint_dir: str | Path,
+    trial_number: int,
+    run_id: str | None = None,
+    artifact_path: str = "best_trial_checkpoint.tar.gz",
+    base_delay: float = 2.0,
+) -> bool:
+    """Archive a checkpoint folder, upload it with its manifest, delete the archive.
+
+    The temporary archive is removed whether the upload succeeded or not.
+    """
+    archive = create_checkpoint_archive(checkpoint_dir, trial_number)
+    try:
+        return upload_checkpoint_archive(
+            store, archive, run_id, artifact_path, base_delay=base_delay
+        )
+    finally:
+        archive.path.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from adapters.retrying import RetryingTracking, RetryPolicy
 from adapters.run_index import FileRunIndex, default_index_path
 from adapters.run_index.version_counter import FileVersionCounter, default_counter_path
 from adapters.yaml_config import load_tag_registry
+from application.lifecycle import RunLifecycle
 from application.run_creation import RunCreation
 from application.settings import TrackwrightSettings
 from application.stage_runs import StageRuns
@@ -106,17 +107,17 @@ def file_version_counter(path: str | None) -> FileVersionCounter:
 
 
 class Container(containers.DeclarativeContainer):
-    """Services as singletons over one tracking backend chosen by ``config.backend``."""
+    """Services as thread-safe singletons over one tracking backend chosen by ``config.backend``."""
 
     config = providers.Configuration()
 
     tracking: providers.Provider[TrackingPort] = providers.Selector(
         config.backend,
-        mlflow=providers.Singleton(mlflow_tracking, config.tracking_uri),
-        memory=providers.Singleton(InMemoryTracking),
+        mlflow=providers.ThreadSafeSingleton(mlflow_tracking, config.tracking_uri),
+        memory=providers.ThreadSafeSingleton(InMemoryTracking),
     )
-    tag_policy = providers.Singleton(_policy, config.tags_file, tracking)
-    retried_tracking: providers.Provider[TrackingPort] = providers.Singleton(
+    tag_policy = providers.ThreadSafeSingleton(_policy, config.tags_file, tracking)
+    retried_tracking: providers.Provider[TrackingPort] = providers.ThreadSafeSingleton(
         retrying_tracking,
         tracking,
         tag_policy,
@@ -124,23 +125,24 @@ class Container(containers.DeclarativeContainer):
         config.retry_initial_wait,
         config.retry_max_wait,
     )
-    experiments = providers.Singleton(ExperimentDirectory, retried_tracking)
-    resolver = providers.Singleton(default_chain, retried_tracking, experiments)
-    runs = providers.Singleton(RunCreation, retried_tracking, tag_policy, experiments)
-    artifacts = providers.Singleton(artifact_store, tracking)
+    experiments = providers.ThreadSafeSingleton(ExperimentDirectory, retried_tracking)
+    resolver = providers.ThreadSafeSingleton(default_chain, retried_tracking, experiments)
+    runs = providers.ThreadSafeSingleton(RunCreation, retried_tracking, tag_policy, experiments)
+    artifacts = providers.ThreadSafeSingleton(artifact_store, tracking)
+    lifecycle = providers.ThreadSafeSingleton(RunLifecycle, retried_tracking)
     run_index: providers.Provider[RunIndexPort] = providers.Selector(
         config.backend,
-        mlflow=providers.Singleton(file_run_index, config.run_index_file),
-        memory=providers.Singleton(InMemoryRunIndex),
+        mlflow=providers.ThreadSafeSingleton(file_run_index, config.run_index_file),
+        memory=providers.ThreadSafeSingleton(InMemoryRunIndex),
     )
-    run_finder = providers.Singleton(_finder, retried_tracking, run_index, tag_policy)
-    run_queries = providers.Singleton(_queries, retried_tracking, tag_policy)
+    run_finder = providers.ThreadSafeSingleton(_finder, retried_tracking, run_index, tag_policy)
+    run_queries = providers.ThreadSafeSingleton(_queries, retried_tracking, tag_policy)
     version_counter: providers.Provider[VersionCounterPort] = providers.Selector(
         config.backend,
-        mlflow=providers.Singleton(file_version_counter, config.run_name_counter_file),
-        memory=providers.Singleton(InMemoryVersionCounter),
+        mlflow=providers.ThreadSafeSingleton(file_version_counter, config.run_name_counter_file),
+        memory=providers.ThreadSafeSingleton(InMemoryVersionCounter),
     )
-    stage_runs = providers.Singleton(
+    stage_runs = providers.ThreadSafeSingleton(
         _stage_runs,
         retried_tracking,
         runs,

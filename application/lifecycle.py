@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from domain.errors import TagPolicyViolationError, TrackingError
 from domain.model import RunStatus
 from domain.ports import TrackingPort
+from domain.tag_keys import RESERVED_KEYS
 from domain.tag_rules import tag_violations
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class TerminationOutcome:
     previous_status: RunStatus
     final_status: RunStatus
     tags_written: tuple[str, ...]
+    requested_status: RunStatus = RunStatus.FINISHED
 
     @property
     def status_changed(self) -> bool:
@@ -37,7 +39,7 @@ class TerminationOutcome:
     @property
     def matches_request(self) -> bool:
         """Whether the run now has the status that was asked for (set now or earlier)."""
-        return self.final_status is not RunStatus.RUNNING
+        return self.final_status is self.requested_status
 
 
 class RunLifecycle:
@@ -55,10 +57,14 @@ class RunLifecycle:
         """Write ``tags``, then end the run with ``status`` unless it had already ended.
 
         Raises:
-            TagPolicyViolationError: A tag breaks a rule (before any call).
+            TagPolicyViolationError: A tag breaks a rule or is reserved (before any call).
             TrackingError: The backend failed; nothing is hidden.
         """
         clean, problems = tag_violations(dict(tags or {}))
+        problems += [
+            f"tag {key!r} is reserved; it cannot be changed when ending a run"
+            for key in sorted(RESERVED_KEYS & clean.keys())
+        ]
         if problems:
             raise TagPolicyViolationError(problems)
         previous = self._tracking.get_run(run_id).status
@@ -75,7 +81,7 @@ class RunLifecycle:
                 previous.value,
                 len(clean),
             )
-        return TerminationOutcome(run_id, previous, final, tuple(sorted(clean)))
+        return TerminationOutcome(run_id, previous, final, tuple(sorted(clean)), status)
 
     def end_safely(
         self,

@@ -8,14 +8,18 @@ Going up costs one ``get_run`` per step; going down costs one paged search per e
 
 from __future__ import annotations
 
+import logging
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from domain.errors import TrackingNotFoundError
 from domain.model import Run
 from domain.ports import TrackingPort
 from domain.query import RunQuery
 from domain.tag_keys import TagKeyRegistry
 
+logger = logging.getLogger(__name__)
 _UP_LINKS = (
     ("lineage", "parent_training_run_id"),
     ("lineage", "hpo_refit_run_id"),
@@ -28,15 +32,11 @@ _UP_LINKS = (
 
 @dataclass(frozen=True, slots=True)
 class LineageStep:
-    """One run of a lineage chain and the tag that led to it (None for the start)."""
+    """One run of a lineage chain, its kind, and the tag that led to it (None: the start)."""
 
     run: Run
     via: str | None
-
-    @property
-    def kind(self) -> str:
-        """The run's ``code.run_type`` (its kind), or ``unknown``."""
-        return self.run.tags.get("code.run_type", "unknown")
+    kind: str = "unknown"
 
 
 class LineageQuery:
@@ -45,10 +45,14 @@ class LineageQuery:
     def __init__(self, tracking: TrackingPort, registry: TagKeyRegistry) -> None:
         self._tracking = tracking
         self._links = [registry.key(section, name) for section, name in _UP_LINKS]
+        self._kind_tag = registry.key("process", "run_type")
+
+    def _step(self, run: Run, via: str | None) -> LineageStep:
+        return LineageStep(run, via, run.tags.get(self._kind_tag, "unknown"))
 
     def up(self, run_id: str, max_steps: int = 20) -> list[LineageStep]:
         """The chain from ``run_id`` up to its root (usually the sweep), start first."""
-        chain = [LineageStep(self._tracking.get_run(run_id), None)]
+        chain = [self._step(self._tracking.get_run(run_id), None)]
         seen = {run_id}
         while len(chain) <= max_steps:
             step = self._next_up(chain[-1].run, seen)
@@ -59,34 +63,41 @@ class LineageQuery:
         return chain
 
     def _next_up(self, run: Run, seen: set[str]) -> LineageStep | None:
+        """The first link that leads to an existing run; a dangling link is logged, skipped."""
         for tag in self._links:
             target = run.tags.get(tag)
-            if target and target not in seen:
-                return LineageStep(self._tracking.get_run(target), tag)
+            if not target or target in seen:
+                continue
+            try:
+                return self._step(self._tracking.get_run(target), tag)
+            except TrackingNotFoundError:
+                logger.warning("run %s: %s points to missing run %s", run.run_id, tag, target)
+                seen.add(target)
         return None
 
     def down(self, run_id: str, experiment_ids: Iterable[str] = ()) -> list[LineageStep]:
         """Every run that links (transitively) to ``run_id``, breadth first.
 
         Searches the start run's experiment and ``experiment_ids`` (derived runs such as
-        final training often live in other experiments).
+        final training often live in other experiments): one paged search, then the links
+        are followed in memory.
         """
         start = self._tracking.get_run(run_id)
-        candidates = self._all_runs([start.experiment_id, *experiment_ids])
+        linking: dict[str, list[tuple[Run, str]]] = {}
+        for run in self._all_runs([start.experiment_id, *experiment_ids]):
+            for tag in self._links:
+                target = run.tags.get(tag)
+                if target:
+                    linking.setdefault(target, []).append((run, tag))
         found: list[LineageStep] = []
-        frontier, seen = [run_id], {run_id}
+        frontier, seen = deque([run_id]), {run_id}
         while frontier:
-            current = frontier.pop(0)
-            for run in candidates:
-                tag = self._link_to(run, current)
-                if tag and run.run_id not in seen:
+            for run, tag in linking.get(frontier.popleft(), []):
+                if run.run_id not in seen:
                     seen.add(run.run_id)
-                    found.append(LineageStep(run, tag))
+                    found.append(self._step(run, tag))
                     frontier.append(run.run_id)
         return found
-
-    def _link_to(self, run: Run, target: str) -> str | None:
-        return next((tag for tag in self._links if run.tags.get(tag) == target), None)
 
     def _all_runs(self, experiment_ids: Sequence[str]) -> list[Run]:
         unique = tuple(dict.fromkeys(experiment_ids))

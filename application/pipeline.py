@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from application.stage_runs import StageRuns
+from application.stage_runs import StageRun, StageRuns
 from application.trackers import BenchmarkResult, ModelStages, SweepTracker
 from application.trackers.sweep import SweepScope, TrialScope
 from domain.experiment_resolution import ExperimentDirectory
@@ -123,7 +123,7 @@ class SimulatedPipeline:
             with sweep.refit(best, params) as refit:
                 number = best.context.trial_number
                 self._say(f"[{backbone}] refit of trial {number} ({METRIC} {value:.4f})")
-                self._stages.tracking.log_batch(refit.run_id, metrics=[Metric(METRIC, value)])
+                self._log(refit, Metric(METRIC, value))
         return Lineage(study, best.context.trial_key_hash, best.run_id, refit.run_id, sweep.run_id)
 
     def _trial(
@@ -141,12 +141,15 @@ class SimulatedPipeline:
                     if config.fail_in_trial == (backbone, number) and fold_idx == 1:
                         raise SimulatedFailure(f"simulated failure in {backbone} trial {number}")
                     scores.append(_score(backbone, params, fold_idx))
-                    self._stages.tracking.log_batch(
-                        fold.run_id, metrics=[Metric(METRIC, scores[-1])]
-                    )
+                    self._log(fold, Metric(METRIC, scores[-1]))
             mean = trial.log_cv(METRIC, scores)
             self._say(f"[{backbone}] trial {number}: {METRIC} {mean:.4f}")
             return trial, params, mean
+
+    def _log(self, stage: StageRun, metric: Metric) -> None:
+        """Log ``metric``, unless the stage was completed in an earlier attempt."""
+        if not stage.completed:
+            self._stages.tracking.log_batch(stage.run_id, metrics=[metric])
 
     def _model_stages(
         self, models: ModelStages, base: StageContext, lineage: Lineage, result: PipelineResult
@@ -164,13 +167,13 @@ class SimulatedPipeline:
         )
         score = _score(base.model, {"learning_rate": 5e-5, "dropout": 0.1}, 99)
         with models.final_training(ctx, lineage) as final:
-            self._stages.tracking.log_batch(final.run_id, metrics=[Metric(METRIC, score)])
+            self._log(final, Metric(METRIC, score))
         bench_ctx = ctx.evolve(trial_id=f"final_{final.run_id[:12]}")
         with models.benchmark(bench_ctx, lineage.for_benchmark(final.run_id)) as bench:
             latency = [_latency(batch) for batch in (1, 8, 32)]
-            models.log_benchmark(bench.run_id, latency, 50, 5, 128, "cpu")
+            models.log_benchmark(bench, latency, 50, 5, 128, "cpu")
         conv_ctx = ctx.evolve(parent_training_id=f"spec_{spec}_exec_{exec_fp}/v1", conv_fp="int8")
         with models.conversion(conv_ctx, final.run_id, "onnx", "int8", 17) as conversion:
             size = Metric("onnx_model_size_mb", 64.0 if "distil" in base.model else 142.0)
-            self._stages.tracking.log_batch(conversion.run_id, metrics=[size])
+            self._log(conversion, size)
             result.conversions[base.model] = conversion.run_id

@@ -20,7 +20,7 @@ from tenacity import (
     wait_random,
 )
 
-from domain.errors import TrackingError, TrackingUnavailableError
+from domain.errors import TrackingError, TrackingRetriesExhaustedError, TrackingUnavailableError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,6 +51,8 @@ def _type_names(exc: BaseException) -> set[str]:
 
 def is_retryable(exc: BaseException) -> bool:
     """Whether ``exc`` is a temporary failure, judged by its type and error code."""
+    if isinstance(exc, TrackingRetriesExhaustedError):
+        return False  # the retry wrapper already spent its attempts: do not multiply them
     if isinstance(exc, TrackingUnavailableError):
         return True
     if isinstance(exc, TrackingError):

@@ -25,14 +25,20 @@ logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _default: Container | None = None
 _by_uri: dict[str, Container] = {}
+_bound = False
 _PARENT_TAG = "mlflow.parentRunId"
 
 
 def use_container(container: Container | None) -> None:
-    """Bind the seed functions to ``container`` (None: rebuild from the environment)."""
-    global _default
+    """Bind the seed functions to ``container`` (None: rebuild from the environment).
+
+    While a container is bound, every seed function uses it, whatever ``tracking_uri``
+    a call passes: a test that bound a container on the fake never reaches a real store.
+    """
+    global _default, _bound
     with _lock:
         _default = container
+        _bound = container is not None
         _by_uri.clear()
 
 
@@ -42,7 +48,7 @@ def default_container(tracking_uri: str | None = None) -> Container:
     with _lock:
         if _default is None:
             _default = build_container()
-        if tracking_uri is None or tracking_uri == _default.config.tracking_uri():
+        if _bound or tracking_uri is None or tracking_uri == _default.config.tracking_uri():
             return _default
         if tracking_uri not in _by_uri:
             settings = TrackwrightSettings.from_env().model_copy(

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from application.artifacts import upload_safely
 from application.seed_api import default_container
 from application.seed_finding import find_mlflow_run
 from domain.errors import IdentityError, InvalidRunNameError
@@ -157,3 +158,31 @@ def get_mlflow_run_url(experiment_id: str, run_id: str, tracking_uri: str | None
     """
     uri = tracking_uri or default_container().tracking().tracking_uri
     return str(run_location(uri, experiment_id, run_id))
+
+
+def log_artifact_safe(
+    local_path: str | Path,
+    artifact_path: str | None = None,
+    run_id: str | None = None,
+    max_retries: int = 5,
+    base_delay: float = 2.0,
+) -> bool:
+    """Upload one file to a run; True when stored, False (logged) when not.
+
+    ``run_id`` defaults to the active MLflow run, else ``MLFLOW_RUN_ID``. Change from the
+    original: retries are decided by error type and code, not by words in the message.
+    """
+    store = default_container().artifacts()
+    return upload_safely(store, local_path, artifact_path, run_id, max_retries, base_delay)
+
+
+def log_artifacts_safe(
+    local_dir: str | Path,
+    artifact_path: str | None = None,
+    run_id: str | None = None,
+    max_retries: int = 5,
+    base_delay: float = 2.0,
+) -> bool:
+    """Upload every file below a folder to a run; True when stored, False (logged) when not."""
+    store = default_container().artifacts()
+    return upload_safely(store, local_dir, artifact_path, run_id, max_retries, base_delay)

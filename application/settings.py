@@ -32,7 +32,7 @@ class TrackwrightSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    tracking_uri: str | None = None
+    tracking_uri: str | None = Field(default=None, repr=False)
     backend: Literal["mlflow", "memory"] = "mlflow"
     tags_file: Path | None = None
     run_index_file: Path | None = None

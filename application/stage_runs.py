@@ -101,13 +101,14 @@ class StageRuns:
         if look_up:
             report = self._finder.find(FindRequest(experiment_id, run_key_hash=key_hash))
             if report.found and report.run_id:
-                return self._resume(report.run_id)
+                return self._resume(report.run or self._tracking.get_run(report.run_id))
         name = self._name(ctx)
         if parent is not None:
             run = self._runs.create_child(parent, name, tags=tags)
         else:
             run = self._runs.create_in_experiment(experiment_id, name, tags=tags)
-        self._finder.remember(key_hash, run.ref)
+        if look_up:  # runs looked up by key are worth indexing; fresh children are not
+            self._finder.remember(key_hash, run.ref)
         return StageRun(run)
 
     def _name(self, ctx: StageContext) -> str:
@@ -115,15 +116,15 @@ class StageRuns:
         base = build_run_name(ctx)
         if self._versions is None or ctx.kind not in VERSIONED:
             return base
-        return build_run_name(ctx, self._versions.next_version(counter_key(ctx, base)))
+        key = counter_key(ctx, base, self._tracking.tracking_uri)
+        return build_run_name(ctx, self._versions.next_version(key))
 
-    def _resume(self, run_id: str) -> StageRun:
-        run = self._tracking.get_run(run_id)
+    def _resume(self, run: Run) -> StageRun:
         if run.status is RunStatus.FINISHED:
             logger.info("run %s (%s) already finished; reusing it", run.run_id, run.name)
             return StageRun(run, resumed=True, completed=True)
         logger.info("resuming run %s (%s), left %s", run.run_id, run.name, run.status.value)
-        self._tracking.set_terminated(run_id, RunStatus.RUNNING)
+        self._tracking.set_terminated(run.run_id, RunStatus.RUNNING)
         return StageRun(run, resumed=True)
 
     @contextmanager

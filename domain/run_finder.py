@@ -61,7 +61,7 @@ class RunFinder:
                 continue
             attempts.append(StrategyAttempt(name, f"found run {run.run_id}"))
             self._after_hit(name, request, run)
-            return RunLookupReport(True, run.run_id, name, tuple(attempts))
+            return RunLookupReport(True, run.run_id, name, tuple(attempts), run=run)
         message = f"Could not find a run in experiment {request.experiment}"
         return not_found(request, attempts, message)
 

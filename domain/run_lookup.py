@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from domain.errors import RunNotFoundError, UnknownFinderStrategyError
-from domain.model import RunStatus
+from domain.model import Run, RunStatus
 from domain.query import RunQuery
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ class RunLookupReport:
         strategies_attempted: Every strategy tried, in order, with its outcome; the winner
             last. Strategies that did not apply are not listed.
         error: Why nothing was found.
+        run: The run found, as the finder last read it (saves the caller a ``get_run``).
     """
 
     found: bool
@@ -97,6 +98,7 @@ class RunLookupReport:
     strategy_used: str | None = None
     strategies_attempted: tuple[StrategyAttempt, ...] = ()
     error: str | None = None
+    run: Run | None = field(default=None, compare=False, repr=False)
 
     @property
     def attempted_names(self) -> list[str]:

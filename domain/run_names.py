@@ -122,13 +122,14 @@ def fallback_run_name(ctx: StageContext, run_id: str | None = None) -> str:
     return f"training_run_{ctx.kind.value}"
 
 
-def counter_key(ctx: StageContext, base_name: str) -> str:
-    """The version-counter key of a run: ``{project}:{kind}:{name without version}``.
+def counter_key(ctx: StageContext, base_name: str, tracking_uri: str = "") -> str:
+    """The version-counter key: ``{tracking uri}|{project}:{kind}:{name without version}``.
 
     One function builds it, so every allocation for a name uses the same key (the
     original built it from ``storage_env`` when reserving and ``environment`` when
     committing, W-20). The name already holds the env, model and the study/trial hashes,
     so numbers count runs that would otherwise share a name and never run on across
-    studies (the original keyed non-CV trials by ``trial_<n>`` alone, W-18).
+    studies (the original keyed non-CV trials by ``trial_<n>`` alone, W-18); the tracking
+    URI keeps two stores sharing one counter file apart (W-21).
     """
-    return f"{ctx.project}:{ctx.kind.value}:{base_name}"
+    return f"{tracking_uri}|{ctx.project}:{ctx.kind.value}:{base_name}"

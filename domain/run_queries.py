@@ -44,6 +44,7 @@ class RunQueries:
         self._page_size = trial_id_page_size
         self._trial_id_tag = registry.key("legacy", "trial_id")
         self._interrupted_tag = registry.key("training", "interrupted")
+        self._run_type_tag = registry.key("process", "run_type")
 
     def finished_with_tags(
         self,
@@ -64,18 +65,26 @@ class RunQueries:
         return list(self._tracking.search_runs(query).runs)
 
     def latest_by_trial_id(self, trial_id: str, experiment_ids: Sequence[str]) -> Run | None:
-        """The newest run tagged with ``trial_id`` that was not interrupted, or None.
+        """The newest trial run tagged with ``trial_id`` that was not interrupted, or None.
 
         MLflow's filter grammar has no ``OR`` and no ``IS NULL`` (the original's filter
-        failed every time, W-4), so the server matches the trial id exactly and the
-        ``code.interrupted = "true"`` runs are skipped here, page by page, until a run
-        that was not interrupted turns up: nothing is lost to a page limit.
+        failed every time, W-4), so the server matches the trial id exactly and the rest
+        is checked here, page by page, until a match turns up (nothing is lost to a page
+        limit): runs of another kind are skipped (folds and refits carry the trial id
+        too), and so are ``code.interrupted = "true"`` runs unless a later attempt
+        resumed and finished them.
         """
         query = RunQuery(experiment_ids=tuple(experiment_ids), tags={self._trial_id_tag: trial_id})
         for run in iter_runs(self._tracking, query, self._page_size):
-            if run.tags.get(self._interrupted_tag) != "true":
+            if self._is_usable_trial(run):
                 return run
         return None
+
+    def _is_usable_trial(self, run: Run) -> bool:
+        if run.tags.get(self._run_type_tag, "trial") != "trial":
+            return False
+        interrupted = run.tags.get(self._interrupted_tag) == "true"
+        return not interrupted or run.status is RunStatus.FINISHED
 
 
 def usable_number(value: object) -> float | None:

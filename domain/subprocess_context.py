@@ -1,9 +1,10 @@
 """The run context a training subprocess receives, as one typed value.
 
 The parent process hands a subprocess everything it needs to create its run without a
-lookup: the tracking URI, the experiment id and the parent run. It travels in one
-environment variable (``TRACKWRIGHT_RUN_CONTEXT``, JSON) plus ``MLFLOW_TRACKING_URI`` and
-``MLFLOW_EXPERIMENT_ID`` for code that uses MLflow directly. ``MLFLOW_RUN_ID`` is never
+lookup: the tracking URI, the experiment id and the parent run. The URI travels only in
+``MLFLOW_TRACKING_URI`` (which MLflow reads anyway), the rest in one environment variable
+(``TRACKWRIGHT_RUN_CONTEXT``, JSON), plus ``MLFLOW_EXPERIMENT_ID`` for code that uses
+MLflow directly. ``MLFLOW_RUN_ID`` is never
 set for a child: ``mlflow.start_run`` lets that variable override ``parent_run_id``.
 Nothing else from the parent's environment is copied (the original copied all of it,
 secrets included, W-8).
@@ -57,7 +58,7 @@ class SubprocessRunContext(BaseModel):
     def to_env(self) -> dict[str, str]:
         """The variables to add to the subprocess environment."""
         return {
-            ENV_VAR: self.model_dump_json(exclude_none=True),
+            ENV_VAR: self.model_dump_json(exclude_none=True, exclude={"tracking_uri"}),
             "MLFLOW_TRACKING_URI": self.tracking_uri,
             "MLFLOW_EXPERIMENT_ID": self.experiment_id,
         }
@@ -73,6 +74,14 @@ class SubprocessRunContext(BaseModel):
         if not raw:
             raise RunContextError(f"{ENV_VAR} is not set; the parent process must pass it")
         try:
-            return cls.model_validate(json.loads(raw))
-        except (ValueError, ValidationError) as exc:
-            raise RunContextError(f"{ENV_VAR} is not a valid run context: {exc}") from exc
+            fields = json.loads(raw)
+            fields["tracking_uri"] = environ.get("MLFLOW_TRACKING_URI", "")
+            return cls.model_validate(fields)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                for e in exc.errors(include_input=False)
+            )
+            raise RunContextError(f"{ENV_VAR} is not a valid run context ({problems})") from None
+        except (ValueError, TypeError) as exc:
+            raise RunContextError(f"{ENV_VAR} is not valid JSON: {type(exc).__name__}") from None

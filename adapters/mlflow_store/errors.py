@@ -29,6 +29,7 @@ from domain.errors import (
     TrackingTimeoutError,
     TrackingUnavailableError,
 )
+from domain.uris import redacted_text
 
 _BY_CODE: dict[str, type[TrackingError]] = {
     "RESOURCE_DOES_NOT_EXIST": TrackingNotFoundError,
@@ -101,14 +102,22 @@ def translated(exc: Exception, operation: str) -> TrackingError:
         return _transport_error(exc, operation)
     if isinstance(exc, MlflowException):
         kind = _BY_CODE.get(str(exc.error_code), TrackingError)
-        return kind(exc.message, operation=operation)
-    return TrackingError(f"{type(exc).__name__}: {exc}", operation=operation)
+        return kind(redacted_text(str(exc.message)), operation=operation)
+    return TrackingError(redacted_text(f"{type(exc).__name__}: {exc}"), operation=operation)
 
 
 @contextmanager
 def translating(operation: str) -> Iterator[None]:
-    """Re-raise MLflow and transport failures inside the block as ``TrackingError``."""
+    """Re-raise MLflow and transport failures inside the block as ``TrackingError``.
+
+    The cause is chained (``raise ... from``) unless its text holds credentials of a
+    tracking URI: then only the redacted translation is raised, so no traceback or
+    ``logger.exception`` shows a password.
+    """
     try:
         yield
     except (MlflowException, requests.exceptions.RequestException) as exc:
-        raise translated(exc, operation) from exc
+        error = translated(exc, operation)
+        if any(redacted_text(str(e)) != str(e) for e in _chain(exc)):
+            raise error from None
+        raise error from exc

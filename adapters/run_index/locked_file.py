@@ -85,7 +85,10 @@ class LockedFile:
         """Move a corrupt file to ``<name>.corrupt-<time>`` and say so at WARNING."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         moved = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        os.replace(self.path, moved)
+        try:
+            os.replace(self.path, moved)
+        except OSError as exc:
+            raise RunIndexUnavailableError(f"{self.path} cannot be moved aside: {exc}") from exc
         logger.warning("%s was corrupt (%s); moved to %s and rebuilt", self.path, reason, moved)
         return moved
 

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import click
@@ -42,9 +42,9 @@ class NothingFoundError(DomainError):
 class Session:
     """One command's view of the store."""
 
-    tracking_uri: str
-    as_json: bool
-    _container: Container | None = None
+    tracking_uri: str = field(repr=False)
+    as_json: bool = False
+    _container: Container | None = field(default=None, repr=False)
 
     @property
     def container(self) -> Container:

@@ -85,14 +85,19 @@ class ModelStages:
 
     def log_benchmark(
         self,
-        run_id: str,
+        stage: StageRun,
         results: Sequence[BenchmarkResult],
         iterations: int,
         warmup_iterations: int,
         max_length: int,
         device: str | None = None,
     ) -> None:
-        """The benchmark's params and latency/throughput metrics, in one call."""
+        """The benchmark's params and latency/throughput metrics, in one call.
+
+        Nothing is written for a benchmark completed in an earlier attempt.
+        """
+        if stage.completed:
+            return
         params = {
             "benchmark_batch_sizes": str([r.batch_size for r in results]),
             "benchmark_iterations": str(iterations),
@@ -100,7 +105,9 @@ class ModelStages:
             "benchmark_max_length": str(max_length),
             "benchmark_device": device or "auto",
         }
-        self._stages.tracking.log_batch(run_id, params=params, metrics=benchmark_metrics(results))
+        self._stages.tracking.log_batch(
+            stage.run_id, params=params, metrics=benchmark_metrics(results)
+        )
 
     @contextmanager
     def conversion(

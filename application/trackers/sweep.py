@@ -52,8 +52,14 @@ class TrialScope:
             yield fold
 
     def log_cv(self, metric: str, fold_scores: Sequence[float]) -> float:
-        """Log the mean (as ``metric`` and ``cv_mean``), ``cv_std`` and each fold's score."""
+        """Log the mean (as ``metric`` and ``cv_mean``), ``cv_std`` and each fold's score.
+
+        A trial completed in an earlier attempt is not written again: its stored mean is
+        returned instead.
+        """
         mean = statistics.fmean(fold_scores)
+        if self.stage.completed:
+            return float(self.stage.run.metrics.get(metric, mean))
         std = statistics.pstdev(fold_scores) if len(fold_scores) > 1 else 0.0
         metrics = [Metric(metric, mean), Metric("cv_mean", mean), Metric("cv_std", std)]
         metrics += [Metric(f"fold_{i}_{metric}", s) for i, s in enumerate(fold_scores)]
@@ -115,7 +121,12 @@ class SweepScope:
             yield stage
 
     def log_best_trial(self, trial: TrialScope, metric: str, value: float) -> None:
-        """Record the best trial on the sweep run (param and tags, and ``best_<metric>``)."""
+        """Record the best trial on the sweep run (param and tags, and ``best_<metric>``).
+
+        Nothing is written when the sweep was completed in an earlier attempt.
+        """
+        if self.stage.completed:
+            return
         keys = self._stages.registry.key
         self._stages.tracking.log_batch(
             self.run_id,

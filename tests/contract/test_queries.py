@@ -120,9 +120,8 @@ def test_a_trial_id_with_quotes_finds_the_newest_run_not_interrupted(
     tracking = container.tracking()
     older = _run(tracking, experiment_id, {"code.trial_id": trial_id}, start=1000)
     newest = _run(tracking, experiment_id, {"code.trial_id": trial_id}, start=3000)
-    _run(
-        tracking, experiment_id, {"code.trial_id": trial_id, "code.interrupted": "true"}, start=4000
-    )
+    interrupted = {"code.trial_id": trial_id, "code.interrupted": "true"}
+    _run(tracking, experiment_id, interrupted, status=RunStatus.KILLED, start=4000)
     _run(tracking, experiment_id, {"code.trial_id": trial_id + "0"}, start=5000)
     report = application.find_run_by_trial_id(trial_id, unique_name)
     assert (report.found, report.run_id, report.strategy_used) == (
@@ -140,10 +139,24 @@ def test_interrupted_runs_beyond_the_first_page_do_not_hide_the_trial(
     wanted = _run(tracking, experiment_id, {"code.trial_id": "t1"}, start=1000)
     for i in range(5):
         tags = {"code.trial_id": "t1", "code.interrupted": "true"}
-        _run(tracking, experiment_id, tags, start=2000 + i)
+        _run(tracking, experiment_id, tags, status=RunStatus.KILLED, start=2000 + i)
     queries = RunQueries(tracking, TagKeyRegistry.defaults(), trial_id_page_size=2)
     found = queries.latest_by_trial_id("t1", [experiment_id])
     assert found is not None and found.run_id == wanted.run_id
+
+
+def test_trial_id_search_finds_the_trial_not_its_folds_and_a_resumed_trial_counts(
+    tracking: TrackingPort, unique_name: str
+) -> None:
+    experiment_id = tracking.create_experiment(unique_name)
+    trial = {"code.trial_id": "t1", "code.run_type": "trial", "code.interrupted": "true"}
+    resumed = _run(tracking, experiment_id, trial, start=1000)
+    for kind in ("fold", "refit"):
+        _run(tracking, experiment_id, {"code.trial_id": "t1", "code.run_type": kind}, start=2000)
+    found = RunQueries(tracking, TagKeyRegistry.defaults()).latest_by_trial_id(
+        "t1", [experiment_id]
+    )
+    assert found is not None and found.run_id == resumed.run_id
 
 
 def test_a_missing_trial_or_experiment_is_reported_not_raised(

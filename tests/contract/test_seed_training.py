@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import application.seed_training as seed
@@ -120,4 +122,50 @@ def test_run_url_for_a_server_has_no_credentials(container: Container) -> None:
 def test_run_url_for_a_local_store_is_the_mlflow_ui_hint(container: Container) -> None:
     assert seed.get_mlflow_run_url("1", "abc", "sqlite:///x.db").startswith(
         "mlflow ui --backend-store-uri sqlite:///x.db"
+    )
+
+
+def test_log_artifact_safe_uploads_to_the_run_and_answers_true(
+    container: Container, unique_name: str, tmp_path: Path
+) -> None:
+    run = container.runs().create_standalone(unique_name, "final")
+    (tmp_path / "metrics.json").write_text("{}")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.txt").write_text("a")
+    assert seed.log_artifact_safe(tmp_path / "metrics.json", run_id=run.run_id, base_delay=0)
+    assert seed.log_artifacts_safe(tmp_path / "out", "outputs", run_id=run.run_id, base_delay=0)
+    assert not seed.log_artifact_safe(tmp_path / "missing.bin", run_id=run.run_id, base_delay=0)
+    assert container.artifacts().list_artifacts(run.run_id) == ["metrics.json", "outputs/a.txt"]
+
+
+SEED_TRAINING_SIGNATURES = {
+    "log_artifact_safe": ["local_path", "artifact_path", "run_id", "max_retries", "base_delay"],
+    "log_artifacts_safe": ["local_dir", "artifact_path", "run_id", "max_retries", "base_delay"],
+    "retry_with_backoff": ["func", "max_retries", "base_delay", "max_delay", "operation_name"],
+    "get_mlflow_run_url": ["experiment_id", "run_id", "tracking_uri"],
+    "get_mlflow_run_id": [],
+    "add_training_tags": ["tags", "run_name", "training_type"],
+    "add_training_tags_with_lineage": ["tags", "lineage", "run_name", "training_type"],
+    "apply_lineage_tags": [
+        "experiment_name",
+        "context",
+        "output_dir",
+        "root_dir",
+        "config_dir",
+        "lineage",
+        "run_id",
+    ],
+    "build_training_run_name_with_fallback": ["process_type", "context", "run_id", "environ"],
+}
+
+
+@pytest.mark.parametrize("name", list(SEED_TRAINING_SIGNATURES))
+def test_training_seed_functions_are_importable_from_application(name: str) -> None:
+    import inspect
+
+    import application
+
+    assert (
+        list(inspect.signature(getattr(application, name)).parameters)
+        == SEED_TRAINING_SIGNATURES[name]
     )

@@ -7,12 +7,14 @@ from collections import Counter
 
 import pytest
 
-from application import Container
+from application import Container, TrackwrightSettings, build_container
 from application.lineage_query import LineageQuery
 from application.pipeline import PipelineConfig, SimulatedFailure, SimulatedPipeline
 from application.stage_runs import StageRuns
 from domain.model import Run, RunStatus
+from domain.ports import TrackingPort
 from domain.query import RunQuery
+from tests.counting import CountingTracking
 
 pytestmark = pytest.mark.contract
 
@@ -106,3 +108,19 @@ def test_runs_left_running_by_a_dead_attempt_are_tagged_and_ended(
     assert len(_all_runs(container, second.experiment_ids)) == len(
         _all_runs(container, first.experiment_ids)
     )
+
+
+def test_rerunning_a_finished_pipeline_writes_nothing(
+    tracking: TrackingPort, container: Container, unique_name: str
+) -> None:
+    config = PipelineConfig(
+        experiment_prefix=unique_name, backbones=("bert-base",), trials=2, folds=2
+    )
+    first = SimulatedPipeline(container.stage_runs(), container.experiments()).run(config)
+    counting = CountingTracking(tracking)
+    again = build_container(TrackwrightSettings(backend="memory"))
+    again.tracking.override(counting)
+    second = SimulatedPipeline(again.stage_runs(), again.experiments()).run(config)
+    assert second.sweeps == first.sweeps and second.conversions == first.conversions
+    writes = {"create_run", "log_batch", "set_terminated", "create_experiment"}
+    assert [call for call in counting.calls if call in writes] == []

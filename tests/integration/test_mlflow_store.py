@@ -102,3 +102,19 @@ def test_an_unreachable_server_is_a_tracking_unavailable_error(
         tracking.get_experiment_by_name("x")
     assert info.value.operation == "get_experiment_by_name"
     assert "pw" not in str(info.value) and "pw" not in tracking.tracking_uri
+
+
+def test_errors_and_their_tracebacks_never_show_uri_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import traceback
+
+    from adapters.mlflow_store import MlflowTracking
+    from domain.errors import TrackingError
+
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    tracking = MlflowTracking("http://alice:s3cret@127.0.0.1:99999")
+    with pytest.raises(TrackingError) as info:
+        tracking.get_experiment_by_name("x")
+    shown = "".join(traceback.format_exception(info.value))
+    assert "s3cret" not in shown and "alice" not in shown

@@ -69,3 +69,37 @@ def test_services_are_singletons_and_the_tracking_provider_can_be_overridden() -
 def test_credentials_are_redacted_from_uris() -> None:
     assert redacted_uri("https://alice:s3cret@host:5000/x") == "https://***@host:5000/x"
     assert redacted_uri("sqlite:///mlflow.db") == "sqlite:///mlflow.db"
+
+
+def test_services_are_created_once_under_concurrent_first_use() -> None:
+    import threading
+
+    container = build_container(TrackwrightSettings(backend="memory"))
+    barrier = threading.Barrier(8)
+    seen: list[int] = []
+
+    def first_use() -> None:
+        barrier.wait()
+        seen.extend([id(container.runs()), id(container.tracking())])
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(seen)) == 2
+
+
+def test_a_bound_container_wins_over_a_tracking_uri_argument() -> None:
+    from application import create_child_run_core, use_container
+
+    container = build_container(TrackwrightSettings(backend="memory"))
+    fake = InMemoryTracking()
+    container.tracking.override(fake)
+    use_container(container)
+    try:
+        parent = container.runs().create_standalone("e", "sweep")
+        run_id, _ = create_child_run_core(parent.run_id, "t", tracking_uri="sqlite:///elsewhere.db")
+    finally:
+        use_container(None)
+    assert fake.get_run(run_id).parent_run_id == parent.run_id

@@ -21,7 +21,7 @@ def test_context_round_trips_through_the_environment() -> None:
     assert "MLFLOW_RUN_ID" not in env and "MLFLOW_PARENT_RUN_ID" not in env
     assert env["MLFLOW_EXPERIMENT_ID"] == "3"
     assert SubprocessRunContext.from_env(env) == context
-    assert "u:p" not in repr(context)
+    assert "u:p" not in repr(context) and "u:p" not in env[ENV_VAR]
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,19 @@ def test_a_subprocess_creates_its_child_run_with_one_call() -> None:
     )
     assert fake.calls == {"create_run": 1}
     assert child.parent_run_id == parent.run_id and child.tags["fold_idx"] == "2"
+
+
+def test_a_malformed_context_error_does_not_echo_the_uri() -> None:
+    env = {
+        ENV_VAR: '{"experiment_id": "", "fold_idx": -1}',
+        "MLFLOW_TRACKING_URI": "https://u:s3cret@h",
+    }
+    with pytest.raises(RunContextError) as info:
+        SubprocessRunContext.from_env(env)
+    assert "s3cret" not in str(info.value) and "fold_idx" in str(info.value)
+
+
+def test_settings_and_their_repr_hide_the_uri() -> None:
+    from application import TrackwrightSettings
+
+    assert "s3cret" not in repr(TrackwrightSettings(tracking_uri="https://u:s3cret@h"))

@@ -26,11 +26,11 @@ def test_the_counter_keeps_only_the_most_recently_used_keys() -> None:
     assert counter.next_version("kept") == 3
 
 
-def test_the_counter_key_is_the_unversioned_name_per_project_and_kind() -> None:
+def test_the_counter_key_is_the_unversioned_name_per_store_project_and_kind() -> None:
     ctx = StageContext(kind=RunKind.TRIAL, model="m", project="p")
-    assert (
-        counter_key(ctx, "local_m_hpo_trial_study-1_t00") == "p:trial:local_m_hpo_trial_study-1_t00"
-    )
+    key = counter_key(ctx, "local_m_hpo_trial_study-1_t00", "sqlite:///a.db")
+    assert key == "sqlite:///a.db|p:trial:local_m_hpo_trial_study-1_t00"
+    assert counter_key(ctx, "n", "sqlite:///b.db") != counter_key(ctx, "n", "sqlite:///a.db")
 
 
 def test_trials_that_would_share_a_name_get_versions_when_enabled() -> None:
