@@ -20,7 +20,7 @@ from domain.lineage import Lineage, lineage_tags
 from domain.model import RunKind
 from domain.run_lookup import RunLookupReport
 from domain.run_names import build_run_name, fallback_run_name
-from domain.run_tags import GROUPING_SCHEMA_VERSION
+from domain.run_tags import grouping_tags, training_tags
 from domain.run_urls import run_location
 from domain.stage_context import StageContext
 from domain.tag_keys import TagKeyRegistry
@@ -47,14 +47,10 @@ def add_training_tags(
     training_type: str = "final",
 ) -> dict[str, Any]:
     """``tags`` plus ``mlflow.runType=training``, ``training_type`` and ``mlflow.runName``."""
-    key = _registry().key
-    added: dict[str, Any] = {
-        **dict(tags or {}),
-        key("mlflow", "run_type"): "training",
-        key("training_extra", "training_type"): training_type,
-    }
+    registry = _registry()
+    added: dict[str, Any] = {**dict(tags or {}), **training_tags(registry, training_type)}
     if run_name:
-        added[key("run", "name")] = run_name
+        added[registry.key("run", "name")] = run_name
     return added
 
 
@@ -66,15 +62,11 @@ def _lineage_set(lineage: Mapping[str, Any] | Lineage | None) -> dict[str, str]:
     """
     registry = _registry()
     found = lineage if isinstance(lineage, Lineage) else Lineage(**dict(lineage or {}))
-    tags = {registry.key("training", "trained_on_full_data"): "true"}
-    hashes = {
-        registry.key("grouping", "study_key_hash"): found.hpo_study_key_hash,
-        registry.key("grouping", "trial_key_hash"): found.hpo_trial_key_hash,
+    return {
+        registry.key("training", "trained_on_full_data"): "true",
+        **grouping_tags(registry, found.hpo_study_key_hash, found.hpo_trial_key_hash),
+        **lineage_tags(found, registry),
     }
-    present = {k: v for k, v in hashes.items() if v}
-    if present:
-        present[registry.key("grouping", "grouping_schema_version")] = GROUPING_SCHEMA_VERSION
-    return {**tags, **present, **lineage_tags(found, registry)}
 
 
 def add_training_tags_with_lineage(

@@ -104,7 +104,9 @@ class StageRuns:
                 return self._resume(report.run or self._tracking.get_run(report.run_id))
         name = self._name(ctx)
         if parent is not None:
-            run = self._runs.create_child(parent, name, tags=tags)
+            run = self._runs.create_child(
+                parent, name, trial_number=ctx.trial_number, fold_idx=ctx.fold_idx, tags=tags
+            )
         else:
             run = self._runs.create_in_experiment(experiment_id, name, tags=tags)
         if look_up:  # runs looked up by key are worth indexing; fresh children are not

@@ -35,12 +35,9 @@ MLFLOW_RUN_TYPE = {
     RunKind.BENCHMARK: "benchmark",
     RunKind.CONVERSION: "conversion",
 }
-AZUREML_RUN_TYPE = {
-    RunKind.SWEEP: "sweep",
-    RunKind.TRIAL: "trial",
-    RunKind.FOLD: "trial",
-    RunKind.REFIT: "refit",
-}
+AZUREML_RUN_TYPE = {RunKind.SWEEP: "sweep", RunKind.REFIT: "refit"}
+"""Azure ML run types the kind decides; trial and fold runs get theirs as child runs, from
+``TagPolicy.child_run_tags`` (with ``trial_number`` and ``fold_idx``)."""
 GROUPING_SCHEMA_VERSION = "1"
 _VARIANT_KINDS = frozenset({RunKind.FINAL_TRAINING, RunKind.CONVERSION})
 _TRIAL_KINDS = frozenset({RunKind.TRIAL, RunKind.FOLD, RunKind.REFIT})
@@ -50,6 +47,7 @@ class RunTagBuilder:
     """Builds the tags a run of each kind carries, with keys from the registry."""
 
     def __init__(self, registry: TagKeyRegistry, azure_ml: bool = False) -> None:
+        self._registry = registry
         self._key = registry.key
         self._azure = azure_ml
 
@@ -94,23 +92,16 @@ class RunTagBuilder:
             pairs[k("legacy", "variant")] = str(ctx.variant)
         if ctx.kind in _TRIAL_KINDS and ctx.trial_number is not None:
             pairs[k("hpo", "trial_number")] = str(ctx.trial_number)
-            pairs[k("legacy", "trial_number")] = str(ctx.trial_number)
-        if ctx.kind is RunKind.FOLD and ctx.fold_idx is not None:
-            pairs[k("run", "fold_idx")] = str(ctx.fold_idx)
         return {key: value for key, value in pairs.items() if value is not None}
 
     def _grouping(self, ctx: StageContext, run_key_hash: str | None) -> dict[str, str]:
-        k = self._key
-        hashes = {
-            k("grouping", "study_key_hash"): ctx.study_key_hash,
-            k("grouping", "study_family_hash"): ctx.study_family_hash,
-            k("grouping", "trial_key_hash"): ctx.trial_key_hash,
-            k("grouping", "run_key_hash"): run_key_hash,
-        }
-        present = {key: value for key, value in hashes.items() if value}
-        if present:
-            present[k("grouping", "grouping_schema_version")] = GROUPING_SCHEMA_VERSION
-        return present
+        return grouping_tags(
+            self._registry,
+            ctx.study_key_hash,
+            ctx.trial_key_hash,
+            ctx.study_family_hash,
+            run_key_hash,
+        )
 
     def _kind_markers(self, ctx: StageContext) -> dict[str, str]:
         k = self._key
@@ -121,9 +112,44 @@ class RunTagBuilder:
             markers[k("azureml", "run_type")] = AZUREML_RUN_TYPE[ctx.kind]
             if ctx.kind is RunKind.SWEEP:
                 markers[k("azureml", "sweep")] = "true"
-            else:
-                markers[k("run", "azureml_trial")] = "true"
         if ctx.kind is RunKind.FINAL_TRAINING:
-            markers[k("training_extra", "training_type")] = "final"
-            markers[k("training", "trained_on_full_data")] = "true"
+            markers.update(training_tags(self._registry, "final", on_full_data=True))
         return markers
+
+
+def grouping_tags(
+    registry: TagKeyRegistry,
+    study_key_hash: str | None = None,
+    trial_key_hash: str | None = None,
+    study_family_hash: str | None = None,
+    run_key_hash: str | None = None,
+) -> dict[str, str]:
+    """The grouping hashes that are known, with ``code.grouping_schema_version`` if any is."""
+    k = registry.key
+    hashes = {
+        k("grouping", "study_key_hash"): study_key_hash,
+        k("grouping", "study_family_hash"): study_family_hash,
+        k("grouping", "trial_key_hash"): trial_key_hash,
+        k("grouping", "run_key_hash"): run_key_hash,
+    }
+    present = {key: value for key, value in hashes.items() if value}
+    if present:
+        present[k("grouping", "grouping_schema_version")] = GROUPING_SCHEMA_VERSION
+    return present
+
+
+def training_tags(
+    registry: TagKeyRegistry, training_type: str = "final", on_full_data: bool = False
+) -> dict[str, str]:
+    """The tags of a training run.
+
+    ``mlflow.runType=training`` and ``training_type``; for a model trained on all the data
+    also ``code.trained_on_full_data=true``.
+    """
+    tags = {
+        registry.key("mlflow", "run_type"): "training",
+        registry.key("training_extra", "training_type"): training_type,
+    }
+    if on_full_data:
+        tags[registry.key("training", "trained_on_full_data")] = "true"
+    return tags

@@ -52,6 +52,8 @@ def test_the_whole_pipeline_is_recorded_and_linked(
     assert len({r.tags["code.run_key_hash"] for r in runs}) == len(runs) == 42
     folds = [r for r in runs if r.tags["code.run_type"] == "fold"]
     assert all("code.study_key_hash" in f.tags and "code.trial_key_hash" in f.tags for f in folds)
+    assert sorted({f.tags["fold_idx"] for f in folds}) == ["0", "1", "2"]
+    assert all(f.tags["trial_number"] == f.tags["code.hpo.trial_number"] for f in folds)
 
     lineage = LineageQuery(container.tracking(), container.tag_policy().registry)
     for backbone, conversion in result.conversions.items():
