@@ -204,9 +204,11 @@ class InMemoryTracking:
         params: Mapping[str, str] | None = None,
         metrics: Sequence[Metric] = (),
     ) -> None:
-        """See ``TrackingPort.log_batch``."""
+        """See ``TrackingPort.log_batch``; an empty batch is a no-op, as in ``MlflowClient``."""
         with self._lock:
             self._count("log_batch")
+            if not (tags or params or metrics):
+                return
             check_run_id("log_batch", run_id)
             clean_tags, clean_params = check_batch(tags or {}, params or {}, metrics)
             record = self._active_record("log_batch", run_id)
@@ -221,9 +223,12 @@ class InMemoryTracking:
                     )
             record.params.update(clean_params)
             record.tags.update(clean_tags)
+            now = _now_ms()  # one timestamp per batch, as the MLflow adapter stamps it
             for metric in metrics:
+                stamped = metric.timestamp if metric.timestamp is not None else now
                 self._update_latest(
-                    record, replace(metric, value=stored_metric_value(metric.value))
+                    record,
+                    replace(metric, value=stored_metric_value(metric.value), timestamp=stamped),
                 )
 
     @staticmethod

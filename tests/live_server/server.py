@@ -91,8 +91,12 @@ class LiveMlflowServer:
             )
 
     def wait_until_ready(self, timeout: float = 90.0) -> float:
-        """Poll ``/health`` until the server answers; returns the seconds since start."""
-        deadline = self.started_at + timeout
+        """Poll ``/health`` until the server answers; returns the seconds since start.
+
+        The server is launched at collection and first needed after the other legs, so
+        the deadline counts from launch, but polling goes on for a few seconds at least.
+        """
+        deadline = max(self.started_at + timeout, time.monotonic() + 10.0)
         while time.monotonic() < deadline:
             if self._process is None or self._process.poll() is not None:
                 raise RuntimeError(f"mlflow server exited early:\n{self.log_tail()}")
