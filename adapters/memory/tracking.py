@@ -28,6 +28,7 @@ from adapters.memory.validation import (
 from domain.errors import TrackingAlreadyExistsError, TrackingNotFoundError
 from domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
 from domain.query import RunPage, RunQuery
+from domain.uris import redacted_uri
 
 
 def _now_ms() -> int:
@@ -75,8 +76,8 @@ class InMemoryTracking:
 
     @property
     def tracking_uri(self) -> str:
-        """The URI this fake stands for."""
-        return self._uri
+        """The URI this fake stands for, credentials removed."""
+        return redacted_uri(self._uri)
 
     @property
     def call_count(self) -> int:
