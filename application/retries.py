@@ -7,22 +7,12 @@ and a typed 503 with another message was not.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential,
-    wait_random,
-)
+from adapters.retrying.policy import RetryPolicy, is_transient
+from domain.errors import TrackingError, TrackingRetriesExhaustedError
 
-from domain.errors import TrackingError, TrackingRetriesExhaustedError, TrackingUnavailableError
-
-logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRYABLE_ERROR_CODES = frozenset(
@@ -53,7 +43,7 @@ def is_retryable(exc: BaseException) -> bool:
     """Whether ``exc`` is a temporary failure, judged by its type and error code."""
     if isinstance(exc, TrackingRetriesExhaustedError):
         return False  # the retry wrapper already spent its attempts: do not multiply them
-    if isinstance(exc, TrackingUnavailableError):
+    if is_transient(exc):
         return True
     if isinstance(exc, TrackingError):
         return False
@@ -62,19 +52,6 @@ def is_retryable(exc: BaseException) -> bool:
     if getattr(exc, "error_code", None) in RETRYABLE_ERROR_CODES:
         return True
     return bool(_type_names(exc) & _TRANSPORT_TYPES)
-
-
-def _log_retry(operation: str) -> Callable[[RetryCallState], None]:
-    def log(state: RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome else None
-        logger.warning(
-            "%s failed (attempt %d): %s; retrying",
-            operation,
-            state.attempt_number,
-            type(error).__name__,
-        )
-
-    return log
 
 
 def retry_with_backoff(
@@ -86,16 +63,10 @@ def retry_with_backoff(
 ) -> T:
     """Call ``func``; on a temporary failure wait and call again, ``max_retries`` attempts in all.
 
-    The wait before attempt k+1 is ``min(base_delay * 2**k, max_delay)`` plus up to 10% of
-    ``base_delay`` of jitter. A non-temporary error, or the last attempt's error, is re-raised
-    unchanged.
+    The same ``RetryPolicy`` as the tracking wrapper, with ``is_retryable`` as the test:
+    the wait before attempt k+1 is ``min(base_delay * 2**k, max_delay)`` plus up to
+    ``base_delay`` of jitter (the original added up to 10% of the wait). A non-temporary
+    error, or the last attempt's error, is re-raised unchanged.
     """
-    retrying = Retrying(
-        stop=stop_after_attempt(max(1, max_retries)),
-        wait=wait_exponential(multiplier=base_delay, max=max_delay)
-        + wait_random(0, base_delay * 0.1),
-        retry=retry_if_exception(is_retryable),
-        reraise=True,
-        before_sleep=_log_retry(operation_name),
-    )
-    return retrying(func)
+    policy = RetryPolicy(attempts=max(1, max_retries), initial_wait=base_delay, max_wait=max_delay)
+    return policy.call(operation_name, lambda _attempt: func(), is_retryable, reraise_last=True)

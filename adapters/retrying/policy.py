@@ -76,8 +76,14 @@ class RetryPolicy:
         operation: str,
         attempt: Callable[[int], T],
         retry_when: Callable[[BaseException], bool] = is_transient,
+        *,
+        reraise_last: bool = False,
     ) -> T:
         """``attempt(n)`` for n = 1, 2, ... until it returns or may not be repeated.
+
+        With ``reraise_last`` the last attempt's own exception is raised when every
+        attempt failed (the seed ``retry_with_backoff`` contract) instead of
+        ``TrackingRetriesExhaustedError``.
 
         Raises:
             TrackingRetriesExhaustedError: Every attempt failed with a repeatable error.
@@ -95,7 +101,10 @@ class RetryPolicy:
                 with state:
                     return attempt(state.retry_state.attempt_number)
         except RetryError as exhausted:
-            raise _exhausted(operation, exhausted) from exhausted.last_attempt.exception()
+            last = exhausted.last_attempt.exception()
+            if reraise_last and last is not None:
+                raise last from None
+            raise _exhausted(operation, exhausted) from last
         raise AssertionError("tenacity ended without an outcome")  # pragma: no cover
 
 

@@ -37,10 +37,12 @@ def test_temporary_failures_are_retried_until_success() -> None:
 
 
 def test_max_retries_is_the_total_number_of_attempts() -> None:
-    calls, call = flaky([TrackingUnavailableError("down")] * 9)
-    with pytest.raises(TrackingUnavailableError):
+    failures = [TrackingUnavailableError(f"down {i}") for i in range(9)]
+    calls, call = flaky(list(failures))
+    with pytest.raises(TrackingUnavailableError) as info:
         retry_with_backoff(call, max_retries=3, base_delay=0)  # type: ignore[arg-type]
     assert len(calls) == 3
+    assert info.value is failures[2]  # the last attempt's own error, unchanged
 
 
 def test_other_errors_are_raised_at_once_whatever_their_words() -> None:
