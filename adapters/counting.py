@@ -33,9 +33,5 @@ class CountingTracking:
 
         return counted
 
-    def reset(self) -> None:
-        """Forget the calls recorded so far."""
-        self.calls.clear()
-
 
 __all__ = ["CountingTracking"]

@@ -119,9 +119,3 @@ class TagPolicy:
             computed[key("run", "azureml_trial")] = "true"
         computed[key("run", "name")] = spec.run_name
         return self.merge(computed, caller)
-
-
-def require_no_violations(problems: list[str]) -> None:
-    """Raise one error listing every problem, if there is any."""
-    if problems:
-        raise TagPolicyViolationError(problems)

@@ -13,6 +13,7 @@ from application.artifacts import get_mlflow_run_id, upload_safely
 from application.checkpoints import (
     create_checkpoint_archive,
     manifest_artifact_name,
+    upload_checkpoint,
     upload_checkpoint_archive,
 )
 from domain.model import Run
@@ -62,6 +63,21 @@ def test_the_checkpoint_archive_and_manifest_are_uploaded(
         "best_trial_checkpoint.tar.gz",
         "best_trial_checkpoint_manifest.json",
     ]
+
+
+def test_upload_checkpoint_uploads_and_deletes_its_temporary_archive(
+    container: Container, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    checkpoint = tmp_path / "ckpt"
+    checkpoint.mkdir()
+    (checkpoint / "model.bin").write_bytes(b"w")
+    assert upload_checkpoint(container.artifacts(), checkpoint, 2, run.run_id, base_delay=0)
+    assert "best_trial_checkpoint.tar.gz" in container.artifacts().list_artifacts(run.run_id)
+    assert list((tmp_path / "tmp").glob("checkpoint_*.tar.gz")) == []
 
 
 def test_the_archive_never_holds_files_outside_its_folder(tmp_path: Path) -> None:
