@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: test demo lint typecheck unit clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -16,7 +16,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy sees the installed names (trackwright.<layer>) through a tree of links to the folders.
 typecheck: $(STAMP)
+	mkdir -p build/typecheck/trackwright
+	for layer in domain adapters application; do ln -sfn ../../../$$layer build/typecheck/trackwright/$$layer; done
 	$(BIN)/mypy
 
 test: lint typecheck

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from domain.errors import TagRegistryConfigError
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.errors import TagRegistryConfigError
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 logger = logging.getLogger(__name__)
 

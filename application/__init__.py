@@ -4,11 +4,11 @@ Importing it does not import mlflow; the MLflow adapter loads when a container t
 selects it first creates its tracking backend.
 """
 
-from application.artifacts import get_mlflow_run_id
-from application.container import Container, build_container
-from application.retries import retry_with_backoff
-from application.run_creation import RunCreation
-from application.seed_api import (
+from trackwright.application.artifacts import get_mlflow_run_id
+from trackwright.application.container import Container, build_container
+from trackwright.application.retries import retry_with_backoff
+from trackwright.application.run_creation import RunCreation
+from trackwright.application.seed_api import (
     create_child_run,
     create_child_run_core,
     create_run_safe,
@@ -20,8 +20,8 @@ from application.seed_api import (
     setup_mlflow_tracking_env,
     use_container,
 )
-from application.seed_finding import find_mlflow_run, find_run_by_trial_id
-from application.seed_hashes import (
+from trackwright.application.seed_finding import find_mlflow_run, find_run_by_trial_id
+from trackwright.application.seed_hashes import (
     get_study_family_hash_from_run,
     get_study_family_hash_from_tags,
     get_study_key_hash_from_run,
@@ -29,12 +29,12 @@ from application.seed_hashes import (
     get_trial_key_hash_from_run,
     get_trial_key_hash_from_tags,
 )
-from application.seed_queries import (
+from trackwright.application.seed_queries import (
     find_best_run_by_metric,
     group_runs_by_variant,
     query_runs_by_tags,
 )
-from application.seed_training import (
+from trackwright.application.seed_training import (
     add_training_tags,
     add_training_tags_with_lineage,
     apply_lineage_tags,
@@ -43,7 +43,7 @@ from application.seed_training import (
     log_artifact_safe,
     log_artifacts_safe,
 )
-from application.settings import TrackwrightSettings
+from trackwright.application.settings import TrackwrightSettings
 
 __all__ = [
     "Container",

@@ -12,9 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-from application.retries import retry_with_backoff
-from domain.errors import TrackingError
-from domain.ports import ArtifactPort
+from trackwright.application.retries import retry_with_backoff
+from trackwright.domain.errors import TrackingError
+from trackwright.domain.ports import ArtifactPort
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from application.artifacts import upload_safely
-from domain.ports import ArtifactPort
+from trackwright.application.artifacts import upload_safely
+from trackwright.domain.ports import ArtifactPort
 
 logger = logging.getLogger(__name__)
 ARCHIVE_ROOT = "best_trial_checkpoint"

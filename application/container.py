@@ -10,31 +10,31 @@ from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
-from adapters.memory import InMemoryArtifacts, InMemoryTracking
-from adapters.memory.run_index import InMemoryRunIndex
-from adapters.memory.version_counter import InMemoryVersionCounter
-from adapters.retrying import RetryingTracking, RetryPolicy
-from adapters.run_index import FileRunIndex, default_index_path
-from adapters.run_index.version_counter import FileVersionCounter, default_counter_path
-from adapters.yaml_config import load_tag_registry
-from application.lifecycle import RunLifecycle
-from application.run_creation import RunCreation
-from application.settings import TrackwrightSettings
-from application.stage_runs import StageRuns
-from domain.experiment_resolution import ExperimentDirectory, default_chain
-from domain.ports import ArtifactPort, RunIndexPort, TrackingPort, VersionCounterPort
-from domain.run_finder import RunFinder
-from domain.run_queries import RunQueries
-from domain.tag_policy import TagPolicy
+from trackwright.adapters.memory import InMemoryArtifacts, InMemoryTracking
+from trackwright.adapters.memory.run_index import InMemoryRunIndex
+from trackwright.adapters.memory.version_counter import InMemoryVersionCounter
+from trackwright.adapters.retrying import RetryingTracking, RetryPolicy
+from trackwright.adapters.run_index import FileRunIndex, default_index_path
+from trackwright.adapters.run_index.version_counter import FileVersionCounter, default_counter_path
+from trackwright.adapters.yaml_config import load_tag_registry
+from trackwright.application.lifecycle import RunLifecycle
+from trackwright.application.run_creation import RunCreation
+from trackwright.application.settings import TrackwrightSettings
+from trackwright.application.stage_runs import StageRuns
+from trackwright.domain.experiment_resolution import ExperimentDirectory, default_chain
+from trackwright.domain.ports import ArtifactPort, RunIndexPort, TrackingPort, VersionCounterPort
+from trackwright.domain.run_finder import RunFinder
+from trackwright.domain.run_queries import RunQueries
+from trackwright.domain.tag_policy import TagPolicy
 
 if TYPE_CHECKING:
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
 
 def mlflow_tracking(tracking_uri: str | None) -> MlflowTracking:
     """The MLflow adapter, imported on first use."""
-    from adapters.mlflow_store import MlflowTracking
-    from adapters.mlflow_store.http_retries import leave_http_retries_to_trackwright
+    from trackwright.adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store.http_retries import leave_http_retries_to_trackwright
 
     leave_http_retries_to_trackwright()
     return MlflowTracking(tracking_uri)
@@ -44,7 +44,7 @@ def artifact_store(tracking: TrackingPort) -> ArtifactPort:
     """The artifact store that goes with ``tracking`` (the fake's, or MLflow's client)."""
     if isinstance(tracking, InMemoryTracking):
         return InMemoryArtifacts(tracking)
-    from adapters.mlflow_store import MlflowArtifacts, MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowArtifacts, MlflowTracking
 
     if isinstance(tracking, MlflowTracking):
         return MlflowArtifacts(tracking)

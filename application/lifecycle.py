@@ -12,11 +12,11 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from domain.errors import TagPolicyViolationError, TrackingError
-from domain.model import RunStatus
-from domain.ports import TrackingPort
-from domain.tag_keys import RESERVED_KEYS
-from domain.tag_rules import tag_violations
+from trackwright.domain.errors import TagPolicyViolationError, TrackingError
+from trackwright.domain.model import RunStatus
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.tag_keys import RESERVED_KEYS
+from trackwright.domain.tag_rules import tag_violations
 
 logger = logging.getLogger(__name__)
 

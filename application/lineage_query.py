@@ -13,11 +13,11 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from domain.errors import TrackingNotFoundError
-from domain.model import Run
-from domain.ports import TrackingPort
-from domain.query import RunQuery
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.errors import TrackingNotFoundError
+from trackwright.domain.model import Run
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.query import RunQuery
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 logger = logging.getLogger(__name__)
 _UP_LINKS = (

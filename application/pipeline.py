@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from application.stage_runs import StageRun, StageRuns
-from application.trackers import BenchmarkResult, ModelStages, SweepTracker
-from application.trackers.sweep import SweepScope, TrialScope
-from domain.experiment_resolution import ExperimentDirectory
-from domain.identity import study_key_hash_v2
-from domain.lineage import Lineage
-from domain.model import Metric, RunKind
-from domain.stage_context import StageContext
+from trackwright.application.stage_runs import StageRun, StageRuns
+from trackwright.application.trackers import BenchmarkResult, ModelStages, SweepTracker
+from trackwright.application.trackers.sweep import SweepScope, TrialScope
+from trackwright.domain.experiment_resolution import ExperimentDirectory
+from trackwright.domain.identity import study_key_hash_v2
+from trackwright.domain.lineage import Lineage
+from trackwright.domain.model import Metric, RunKind
+from trackwright.domain.stage_context import StageContext
 
 Progress = Callable[[str], None]
 METRIC = "macro-f1"

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from application.container import Container, build_container
-from application.seed_api import use_container
-from application.settings import TrackwrightSettings
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.application.container import Container, build_container
+from trackwright.application.seed_api import use_container
+from trackwright.application.settings import TrackwrightSettings
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from adapters.retrying.policy import RetryPolicy, is_transient
-from domain.errors import TrackingError, TrackingRetriesExhaustedError
+from trackwright.adapters.retrying.policy import RetryPolicy, is_transient
+from trackwright.domain.errors import TrackingError, TrackingRetriesExhaustedError
 
 T = TypeVar("T")
 

@@ -10,11 +10,11 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from domain.errors import ParentExperimentMismatchError, TrackingError
-from domain.experiment_resolution import ExperimentDirectory, parent_ref
-from domain.model import Run, RunRef, RunStatus
-from domain.ports import TrackingPort
-from domain.tag_policy import ChildRunSpec, TagPolicy, validated_run_name
+from trackwright.domain.errors import ParentExperimentMismatchError, TrackingError
+from trackwright.domain.experiment_resolution import ExperimentDirectory, parent_ref
+from trackwright.domain.model import Run, RunRef, RunStatus
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.tag_policy import ChildRunSpec, TagPolicy, validated_run_name
 
 logger = logging.getLogger(__name__)
 Tags = Mapping[str, object]

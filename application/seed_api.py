@@ -14,12 +14,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from application.container import Container, build_container
-from application.settings import TrackwrightSettings
-from domain.errors import TrackingError
-from domain.experiment_resolution import ResolutionRequest
-from domain.model import Run
-from domain.tag_keys import RESERVED_KEYS
+from trackwright.application.container import Container, build_container
+from trackwright.application.settings import TrackwrightSettings
+from trackwright.domain.errors import TrackingError
+from trackwright.domain.experiment_resolution import ResolutionRequest
+from trackwright.domain.model import Run
+from trackwright.domain.tag_keys import RESERVED_KEYS
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()

@@ -12,13 +12,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from application.container import Container
-from application.seed_api import default_container
-from domain.errors import ExperimentDeletedError, ExperimentNotFoundError, IncompleteRunKeyError
-from domain.identity import run_key, run_key_hash, run_key_of_process
-from domain.run_lookup import FindRequest, RunLookupReport, StrategyAttempt
-from domain.run_tags import STAGE
-from domain.tag_keys import TagKeyRegistry
+from trackwright.application.container import Container
+from trackwright.application.seed_api import default_container
+from trackwright.domain.errors import (
+    ExperimentDeletedError,
+    ExperimentNotFoundError,
+    IncompleteRunKeyError,
+)
+from trackwright.domain.identity import run_key, run_key_hash, run_key_of_process
+from trackwright.domain.run_lookup import FindRequest, RunLookupReport, StrategyAttempt
+from trackwright.domain.run_tags import STAGE
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 logger = logging.getLogger(__name__)
 TRIAL_ID_STRATEGY = "trial_id_tag_search"

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from adapters.yaml_config import load_tag_registry
-from application.run_views import tags_of
-from application.seed_api import default_container
-from domain.errors import TrackingNotFoundError
-from domain.identity import hash_from_tags
-from domain.tag_keys import TagKeyRegistry
+from trackwright.adapters.yaml_config import load_tag_registry
+from trackwright.application.run_views import tags_of
+from trackwright.application.seed_api import default_container
+from trackwright.domain.errors import TrackingNotFoundError
+from trackwright.domain.identity import hash_from_tags
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 _ABSENT = "RESOURCE_DOES_NOT_EXIST"
 

@@ -12,18 +12,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from application.artifacts import upload_safely
-from application.seed_api import default_container
-from application.seed_finding import find_mlflow_run
-from domain.errors import IdentityError, InvalidRunNameError
-from domain.lineage import Lineage, lineage_tags
-from domain.model import RunKind
-from domain.run_lookup import RunLookupReport
-from domain.run_names import build_run_name, fallback_run_name
-from domain.run_tags import grouping_tags, training_tags
-from domain.run_urls import run_location
-from domain.stage_context import StageContext
-from domain.tag_keys import TagKeyRegistry
+from trackwright.application.artifacts import upload_safely
+from trackwright.application.seed_api import default_container
+from trackwright.application.seed_finding import find_mlflow_run
+from trackwright.domain.errors import IdentityError, InvalidRunNameError
+from trackwright.domain.lineage import Lineage, lineage_tags
+from trackwright.domain.model import RunKind
+from trackwright.domain.run_lookup import RunLookupReport
+from trackwright.domain.run_names import build_run_name, fallback_run_name
+from trackwright.domain.run_tags import grouping_tags, training_tags
+from trackwright.domain.run_urls import run_location
+from trackwright.domain.stage_context import StageContext
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 logger = logging.getLogger(__name__)
 _KINDS = {

@@ -28,12 +28,12 @@ from mlflow import MlflowClient
 from mlflow.store.tracking.dbmodels.models import SqlRun, SqlTag
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
-from adapters.mlflow_store import MlflowTracking
-from adapters.run_index import FileRunIndex
-from domain.identity import run_key_hash
-from domain.run_finder import RunFinder
-from domain.run_lookup import FindRequest
-from domain.tag_keys import TagKeyRegistry
+from trackwright.adapters.mlflow_store import MlflowTracking
+from trackwright.adapters.run_index import FileRunIndex
+from trackwright.domain.identity import run_key_hash
+from trackwright.domain.run_finder import RunFinder
+from trackwright.domain.run_lookup import FindRequest
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 KEY_TAG = "code.run_key_hash"
 

@@ -24,13 +24,13 @@ from mlflow import MlflowClient
 from mlflow.entities import Metric as MlflowMetric
 from mlflow.entities import Param
 
-from adapters.counting import CountingTracking
-from adapters.mlflow_store import MlflowTracking
-from application import TrackwrightSettings, build_container
-from application.stage_runs import StageRuns
-from application.trackers import SweepTracker
-from domain.model import Metric, RunKind
-from domain.stage_context import StageContext
+from trackwright.adapters.counting import CountingTracking
+from trackwright.adapters.mlflow_store import MlflowTracking
+from trackwright.application import TrackwrightSettings, build_container
+from trackwright.application.stage_runs import StageRuns
+from trackwright.application.trackers import SweepTracker
+from trackwright.domain.model import Metric, RunKind
+from trackwright.domain.stage_context import StageContext
 
 TRIALS, FOLDS, REPEATS = 4, 3, 5
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from domain.errors import (
+from trackwright.domain.errors import (
     ExperimentDeletedError,
     ExperimentResolutionError,
     InvalidExperimentNameError,
@@ -22,8 +22,8 @@ from domain.errors import (
     TrackingAlreadyExistsError,
     TrackingNotFoundError,
 )
-from domain.model import Experiment, RunRef, looks_like_run_id
-from domain.ports import TrackingPort
+from trackwright.domain.model import Experiment, RunRef, looks_like_run_id
+from trackwright.domain.ports import TrackingPort
 
 logger = logging.getLogger(__name__)
 MAX_EXPERIMENT_NAME_LENGTH = 500

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from domain.errors import InvalidRunIdError
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.errors import InvalidRunIdError
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 _RUN_ID = re.compile(
     r"^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.I

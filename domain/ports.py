@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from domain.model import Experiment, Metric, Run, RunRef, RunStatus
-from domain.query import RunPage, RunQuery
-from domain.run_index import IndexEntry
+from trackwright.domain.model import Experiment, Metric, Run, RunRef, RunStatus
+from trackwright.domain.query import RunPage, RunQuery
+from trackwright.domain.run_index import IndexEntry
 
 
 class TrackingPort(Protocol):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from domain.model import LifecycleStage, Run, RunStatus
+from trackwright.domain.model import LifecycleStage, Run, RunStatus
 
 OrderKind = Literal["attribute", "metric", "param", "tag"]
 ORDERABLE_ATTRIBUTES = frozenset({"start_time", "end_time", "run_name", "status"})

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from domain.errors import RunNotFoundError, UnknownFinderStrategyError
-from domain.model import Run, RunStatus
-from domain.query import RunQuery
+from trackwright.domain.errors import RunNotFoundError, UnknownFinderStrategyError
+from trackwright.domain.model import Run, RunStatus
+from trackwright.domain.query import RunQuery
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import re
 
-from domain.errors import InvalidRunNameError
-from domain.model import RunKind
-from domain.stage_context import StageContext
+from trackwright.domain.errors import InvalidRunNameError
+from trackwright.domain.model import RunKind
+from trackwright.domain.stage_context import StageContext
 
 logger = logging.getLogger(__name__)
 MAX_LENGTH = 256

@@ -10,10 +10,10 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
-from domain.model import Run, RunStatus
-from domain.ports import TrackingPort
-from domain.query import RunQuery
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.model import Run, RunStatus
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.query import RunQuery
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 T = TypeVar("T")
 TRIAL_ID_PAGE_SIZE = 100

@@ -15,9 +15,9 @@ conversion runs (W-24); ``azureml.*`` run types only on Azure ML tracking URIs (
 
 from __future__ import annotations
 
-from domain.model import RunKind
-from domain.stage_context import StageContext
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.model import RunKind
+from trackwright.domain.stage_context import StageContext
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 STAGE = {
     RunKind.SWEEP: "hpo",

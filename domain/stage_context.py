@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from domain.model import RunKind
+from trackwright.domain.model import RunKind
 
 
 @dataclass(frozen=True, slots=True)

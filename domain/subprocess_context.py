@@ -17,8 +17,8 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from domain.errors import DomainError
-from domain.model import RunRef
+from trackwright.domain.errors import DomainError
+from trackwright.domain.model import RunRef
 
 ENV_VAR = "TRACKWRIGHT_RUN_CONTEXT"
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from domain.errors import TagKeyError, TagRegistryConfigError
-from domain.tag_rules import key_violations
+from trackwright.domain.errors import TagKeyError, TagRegistryConfigError
+from trackwright.domain.tag_rules import key_violations
 
 DEFAULT_TAG_KEYS: Mapping[str, Mapping[str, str]] = {
     "grouping": {

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from domain.errors import InvalidRunNameError, TagPolicyViolationError
-from domain.tag_keys import RESERVED_KEYS, TagKeyRegistry
-from domain.tag_rules import tag_violations
+from trackwright.domain.errors import InvalidRunNameError, TagPolicyViolationError
+from trackwright.domain.tag_keys import RESERVED_KEYS, TagKeyRegistry
+from trackwright.domain.tag_rules import tag_violations
 
 MAX_RUN_NAME_LENGTH = 256
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from application import Container, TrackwrightSettings, build_container, use_container
-from domain.ports import TrackingPort
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.application import Container, TrackwrightSettings, build_container, use_container
+from trackwright.domain.ports import TrackingPort
 
 BACKENDS = ["memory", "sqlite"]
 pytest_plugins = ["tests.live_server.plugin"]
@@ -42,7 +42,7 @@ def sqlite_uri(
 def _make_backend(name: str, request: pytest.FixtureRequest) -> TrackingPort:
     if name == "memory":
         return InMemoryTracking()
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     if name == "server":
         return MlflowTracking(request.getfixturevalue("live_server").uri)

@@ -1,5 +1,5 @@
 """Tests count round trips with the shipped instrument."""
 
-from adapters.counting import CountingTracking
+from trackwright.adapters.counting import CountingTracking
 
 __all__ = ["CountingTracking"]

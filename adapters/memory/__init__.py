@@ -1,7 +1,7 @@
 """The shipped in-memory tracking backend: thread-safe, MLflow-shaped, countable."""
 
-from adapters.memory.artifacts import InMemoryArtifacts
-from adapters.memory.faults import FaultInjector
-from adapters.memory.tracking import InMemoryTracking
+from trackwright.adapters.memory.artifacts import InMemoryArtifacts
+from trackwright.adapters.memory.faults import FaultInjector
+from trackwright.adapters.memory.tracking import InMemoryTracking
 
 __all__ = ["FaultInjector", "InMemoryArtifacts", "InMemoryTracking"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path, PurePosixPath
 
-from adapters.memory.tracking import InMemoryTracking
+from trackwright.adapters.memory.tracking import InMemoryTracking
 
 
 class InMemoryArtifacts:

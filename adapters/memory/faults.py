@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
 
-from domain.errors import (
+from trackwright.domain.errors import (
     TrackingError,
     TrackingRateLimitedError,
     TrackingTimeoutError,

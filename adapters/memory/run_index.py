@@ -5,8 +5,13 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from domain.model import RunRef
-from domain.run_index import DEFAULT_MAX_ENTRIES, IndexEntry, entries_to_keep, utc_now_iso
+from trackwright.domain.model import RunRef
+from trackwright.domain.run_index import (
+    DEFAULT_MAX_ENTRIES,
+    IndexEntry,
+    entries_to_keep,
+    utc_now_iso,
+)
 
 
 class InMemoryRunIndex:

@@ -7,9 +7,9 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 
-from adapters.memory.validation import invalid, metric_rank
-from domain.model import Run
-from domain.query import OrderBy, RunPage, RunQuery
+from trackwright.adapters.memory.validation import invalid, metric_rank
+from trackwright.domain.model import Run
+from trackwright.domain.query import OrderBy, RunPage, RunQuery
 
 _Key = Callable[[Run], object]
 

@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from adapters.memory.faults import FaultingLock, FaultInjector
-from adapters.memory.search import search
-from adapters.memory.validation import (
+from trackwright.adapters.memory.faults import FaultingLock, FaultInjector
+from trackwright.adapters.memory.search import search
+from trackwright.adapters.memory.validation import (
     check_batch,
     check_experiment_name,
     check_run_id,
@@ -25,10 +25,10 @@ from adapters.memory.validation import (
     invalid,
     stored_metric_value,
 )
-from domain.errors import TrackingAlreadyExistsError, TrackingNotFoundError
-from domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
-from domain.query import RunPage, RunQuery
-from domain.uris import redacted_uri
+from trackwright.domain.errors import TrackingAlreadyExistsError, TrackingNotFoundError
+from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
+from trackwright.domain.query import RunPage, RunQuery
+from trackwright.domain.uris import redacted_uri
 
 
 def _now_ms() -> int:

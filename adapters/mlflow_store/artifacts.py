@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.mlflow_store.errors import translating
-from adapters.mlflow_store.tracking import MlflowTracking
+from trackwright.adapters.mlflow_store.errors import translating
+from trackwright.adapters.mlflow_store.tracking import MlflowTracking
 
 
 class MlflowArtifacts:

@@ -20,7 +20,7 @@ import requests
 import urllib3.exceptions
 from mlflow.exceptions import MlflowException
 
-from domain.errors import (
+from trackwright.domain.errors import (
     TrackingAlreadyExistsError,
     TrackingError,
     TrackingInvalidValueError,
@@ -29,7 +29,7 @@ from domain.errors import (
     TrackingTimeoutError,
     TrackingUnavailableError,
 )
-from domain.uris import redacted_text
+from trackwright.domain.uris import redacted_text
 
 _BY_CODE: dict[str, type[TrackingError]] = {
     "RESOURCE_DOES_NOT_EXIST": TrackingNotFoundError,

@@ -16,12 +16,12 @@ from mlflow.entities import Metric as MlflowMetric
 from mlflow.entities import Param, RunTag
 from mlflow.entities import Run as MlflowRun
 
-from adapters.mlflow_store.errors import translating
-from adapters.mlflow_store.filters import CompiledQuery, compile_query
-from domain.errors import TrackingInvalidValueError
-from domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
-from domain.query import RunPage, RunQuery
-from domain.uris import redacted_uri
+from trackwright.adapters.mlflow_store.errors import translating
+from trackwright.adapters.mlflow_store.filters import CompiledQuery, compile_query
+from trackwright.domain.errors import TrackingInvalidValueError
+from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
+from trackwright.domain.query import RunPage, RunQuery
+from trackwright.domain.uris import redacted_uri
 
 logger = logging.getLogger(__name__)
 DEFAULT_PAGE_SIZE = 1000

@@ -4,7 +4,7 @@ It depends on the domain and ``tenacity`` only, so it wraps MLflow, the in-memor
 or a backend you add.
 """
 
-from adapters.retrying.policy import RetryPolicy, is_transient, was_not_applied
-from adapters.retrying.tracking import RetryingTracking
+from trackwright.adapters.retrying.policy import RetryPolicy, is_transient, was_not_applied
+from trackwright.adapters.retrying.tracking import RetryingTracking
 
 __all__ = ["RetryPolicy", "RetryingTracking", "is_transient", "was_not_applied"]

@@ -24,7 +24,7 @@ from tenacity import (
     wait_random,
 )
 
-from domain.errors import (
+from trackwright.domain.errors import (
     TrackingRetriesExhaustedError,
     TrackingTimeoutError,
     TrackingUnavailableError,

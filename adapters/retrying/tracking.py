@@ -33,10 +33,10 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from adapters.retrying.policy import RetryPolicy, was_not_applied
-from domain.model import Experiment, Metric, Run, RunStatus
-from domain.ports import TrackingPort
-from domain.query import RunPage, RunQuery
+from trackwright.adapters.retrying.policy import RetryPolicy, was_not_applied
+from trackwright.domain.model import Experiment, Metric, Run, RunStatus
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.query import RunPage, RunQuery
 
 RUN_KEY_TAG = "code.run_key_hash"
 _LOOKUP_VALUE_LIMIT = 250

@@ -1,5 +1,5 @@
 """The file-backed local run index: a JSON file written atomically under a file lock."""
 
-from adapters.run_index.file_index import FileRunIndex, default_index_path
+from trackwright.adapters.run_index.file_index import FileRunIndex, default_index_path
 
 __all__ = ["FileRunIndex", "default_index_path"]

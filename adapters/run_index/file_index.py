@@ -21,7 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adapters.run_index.format import (
+from trackwright.adapters.run_index.format import (
     IndexFormatError,
     Stores,
     all_entries,
@@ -31,10 +31,15 @@ from adapters.run_index.format import (
     raw_entry,
     size,
 )
-from adapters.run_index.locked_file import LockedFile
-from domain.errors import RunIndexCorruptError, RunIndexUnavailableError
-from domain.model import RunRef
-from domain.run_index import DEFAULT_MAX_ENTRIES, IndexEntry, entries_to_keep, utc_now_iso
+from trackwright.adapters.run_index.locked_file import LockedFile
+from trackwright.domain.errors import RunIndexCorruptError, RunIndexUnavailableError
+from trackwright.domain.model import RunRef
+from trackwright.domain.run_index import (
+    DEFAULT_MAX_ENTRIES,
+    IndexEntry,
+    entries_to_keep,
+    utc_now_iso,
+)
 
 logger = logging.getLogger(__name__)
 DEFAULT_LOCK_TIMEOUT = 10.0

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from domain.run_index import IndexEntry
+from trackwright.domain.run_index import IndexEntry
 
 FORMAT = "trackwright-run-index"
 VERSION = 1

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from domain.errors import RunIndexUnavailableError
+from trackwright.domain.errors import RunIndexUnavailableError
 
 logger = logging.getLogger(__name__)
 POLL_INTERVAL = 0.002

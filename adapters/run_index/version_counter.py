@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.run_index.locked_file import LockedFile
+from trackwright.adapters.run_index.locked_file import LockedFile
 
 DEFAULT_MAX_KEYS = 1000
 

@@ -1,5 +1,5 @@
 """The ``trackwright`` command line: demo, tree, find, lineage, best."""
 
-from application.cli.main import main
+from trackwright.application.cli.main import main
 
 __all__ = ["main"]

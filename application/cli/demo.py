@@ -7,12 +7,12 @@ from collections.abc import Iterator, Sequence
 
 import click
 
-from application.cli.render import as_dict, tree, tree_lines
-from application.cli.session import Session, reported_failures
-from application.pipeline import PipelineConfig, SimulatedPipeline
-from domain.model import Run
-from domain.query import RunQuery
-from domain.run_urls import without_credentials
+from trackwright.application.cli.render import as_dict, tree, tree_lines
+from trackwright.application.cli.session import Session, reported_failures
+from trackwright.application.pipeline import PipelineConfig, SimulatedPipeline
+from trackwright.domain.model import Run
+from trackwright.domain.query import RunQuery
+from trackwright.domain.run_urls import without_credentials
 
 
 @click.command()

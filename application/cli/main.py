@@ -6,15 +6,25 @@ from collections.abc import Iterator
 
 import click
 
-from application.cli.demo import demo
-from application.cli.render import as_dict, line, tree, tree_lines
-from application.cli.session import DEFAULT_STORE, NothingFoundError, Session, reported_failures
-from application.lineage_query import LineageQuery, LineageStep
-from domain.errors import InvalidRunIdError
-from domain.model import looks_like_run_id
-from domain.query import RunQuery
-from domain.run_lookup import FUZZY_STRATEGIES, FindRequest, RunLookupReport, StrategyAttempt
-from domain.run_queries import best_run_by_metric
+from trackwright.application.cli.demo import demo
+from trackwright.application.cli.render import as_dict, line, tree, tree_lines
+from trackwright.application.cli.session import (
+    DEFAULT_STORE,
+    NothingFoundError,
+    Session,
+    reported_failures,
+)
+from trackwright.application.lineage_query import LineageQuery, LineageStep
+from trackwright.domain.errors import InvalidRunIdError
+from trackwright.domain.model import looks_like_run_id
+from trackwright.domain.query import RunQuery
+from trackwright.domain.run_lookup import (
+    FUZZY_STRATEGIES,
+    FindRequest,
+    RunLookupReport,
+    StrategyAttempt,
+)
+from trackwright.domain.run_queries import best_run_by_metric
 
 
 @click.group()

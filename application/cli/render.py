@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from domain.model import Run
+from trackwright.domain.model import Run
 
 PREFERRED_METRICS = ("macro-f1", "cv_mean", "throughput_samples_per_sec", "onnx_model_size_mb")
 

@@ -17,17 +17,17 @@ from typing import Any, NoReturn
 
 import click
 
-from application.container import Container, build_container
-from application.settings import TrackwrightSettings
-from application.stage_runs import StageRuns
-from domain.errors import (
+from trackwright.application.container import Container, build_container
+from trackwright.application.settings import TrackwrightSettings
+from trackwright.application.stage_runs import StageRuns
+from trackwright.domain.errors import (
     DomainError,
     ExperimentNotFoundError,
     RunNotFoundError,
     TrackingError,
     TrackingNotFoundError,
 )
-from domain.uris import redacted_text, redacted_uri
+from trackwright.domain.uris import redacted_text, redacted_uri
 
 DEFAULT_STORE = "sqlite:///mlflow.db"
 NOT_FOUND, BAD_USAGE = 1, 2

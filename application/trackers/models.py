@@ -6,10 +6,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from application.stage_runs import StageRun, StageRuns
-from domain.lineage import Lineage, benchmark_lineage_tags, conversion_lineage_tags, lineage_tags
-from domain.model import Metric, RunKind
-from domain.stage_context import StageContext
+from trackwright.application.stage_runs import StageRun, StageRuns
+from trackwright.domain.lineage import (
+    Lineage,
+    benchmark_lineage_tags,
+    conversion_lineage_tags,
+    lineage_tags,
+)
+from trackwright.domain.model import Metric, RunKind
+from trackwright.domain.stage_context import StageContext
 
 
 @dataclass(frozen=True, slots=True)

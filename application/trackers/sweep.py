@@ -13,10 +13,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from application.stage_runs import StageRun, StageRuns
-from domain.identity import BOOKKEEPING_PARAMS, trial_key_hash
-from domain.model import Metric, RunKind
-from domain.stage_context import StageContext
+from trackwright.application.stage_runs import StageRun, StageRuns
+from trackwright.domain.identity import BOOKKEEPING_PARAMS, trial_key_hash
+from trackwright.domain.model import Metric, RunKind
+from trackwright.domain.stage_context import StageContext
 
 
 def _as_params(values: Mapping[str, Any]) -> dict[str, str]:

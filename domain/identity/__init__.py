@@ -4,15 +4,20 @@ The same logical run always gets the same key, so a run can be found again (and 
 by key as find-or-create). Hashes are 64 lowercase hex characters, never truncated.
 """
 
-from domain.identity.canonical import canonical_json, hash_of, looks_like_hash, sha256_hex
-from domain.identity.run_keys import (
+from trackwright.domain.identity.canonical import (
+    canonical_json,
+    hash_of,
+    looks_like_hash,
+    sha256_hex,
+)
+from trackwright.domain.identity.run_keys import (
     RunKeyFacts,
     kind_of_process,
     run_key,
     run_key_hash,
     run_key_of_process,
 )
-from domain.identity.study import (
+from trackwright.domain.identity.study import (
     data_fingerprint,
     derive_eval_config,
     eval_fingerprint,
@@ -22,13 +27,13 @@ from domain.identity.study import (
     study_key_hash_v2,
     study_key_v2,
 )
-from domain.identity.tag_readers import (
+from trackwright.domain.identity.tag_readers import (
     hash_from_tags,
     study_family_hash_from_tags,
     study_key_hash_from_tags,
     trial_key_hash_from_tags,
 )
-from domain.identity.trial import (
+from trackwright.domain.identity.trial import (
     BOOKKEEPING_PARAMS,
     normalised_hyperparameters,
     normalised_value,

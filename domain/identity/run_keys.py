@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from domain.errors import IncompleteRunKeyError
-from domain.identity.canonical import sha256_hex
-from domain.model import RunKind
+from trackwright.domain.errors import IncompleteRunKeyError
+from trackwright.domain.identity.canonical import sha256_hex
+from trackwright.domain.model import RunKind
 
 
 class RunKeyFacts(Protocol):

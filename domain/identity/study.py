@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.identity.canonical import canonical_json, hash_of, sha256_hex
+from trackwright.domain.identity.canonical import canonical_json, hash_of, sha256_hex
 
 Config = Mapping[str, Any]
 STUDY_KEY_SCHEMA_VERSION = "2.0"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 LEGACY_PREFIX = "code.grouping."
 

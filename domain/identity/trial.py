@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.errors import IdentityError
-from domain.identity.canonical import canonical_json, sha256_hex
+from trackwright.domain.errors import IdentityError
+from trackwright.domain.identity.canonical import canonical_json, sha256_hex
 
 TRIAL_KEY_SCHEMA_VERSION = "2.0"
 BOOKKEEPING_PARAMS = frozenset({"backbone", "trial_number", "run_id"})

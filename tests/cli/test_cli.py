@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from application.cli import main
+from trackwright.application.cli import main
 
 pytestmark = pytest.mark.sqlite
 

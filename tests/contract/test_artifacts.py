@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from application import Container
-from application.artifacts import get_mlflow_run_id, upload_safely
-from application.checkpoints import (
+from trackwright.application import Container
+from trackwright.application.artifacts import get_mlflow_run_id, upload_safely
+from trackwright.application.checkpoints import (
     create_checkpoint_archive,
     manifest_artifact_name,
     upload_checkpoint,
     upload_checkpoint_archive,
 )
-from domain.model import Run
+from trackwright.domain.model import Run
 
 pytestmark = pytest.mark.contract
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from application import Container
-from domain.errors import (
+from trackwright.application import Container
+from trackwright.domain.errors import (
     DomainError,
     ExperimentDeletedError,
     InvalidExperimentNameError,
@@ -17,8 +17,8 @@ from domain.errors import (
     ParentRunNotFoundError,
     TagPolicyViolationError,
 )
-from domain.model import Run
-from domain.query import RunQuery
+from trackwright.domain.model import Run
+from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.contract
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import application
-from application import Container
-from domain.errors import ExperimentNotFoundError, RunNotFoundError
-from domain.identity import run_key_hash
-from domain.model import Run, RunKind, RunStatus
-from domain.stage_context import StageContext
+from trackwright import application
+from trackwright.application import Container
+from trackwright.domain.errors import ExperimentNotFoundError, RunNotFoundError
+from trackwright.domain.identity import run_key_hash
+from trackwright.domain.model import Run, RunKind, RunStatus
+from trackwright.domain.stage_context import StageContext
 
 pytestmark = pytest.mark.contract
 
@@ -162,7 +162,7 @@ def test_a_finished_only_search_skips_other_statuses(
 ) -> None:
     failed = _run(container, experiment_id, "f", **{"code.run_key_hash": TRIAL_KEY})
     container.tracking().set_terminated(failed.run_id, RunStatus.FAILED)
-    from domain.run_lookup import FindRequest
+    from trackwright.domain.run_lookup import FindRequest
 
     request = FindRequest(
         experiment_id, run_key_hash=TRIAL_KEY, statuses=frozenset({RunStatus.FINISHED})

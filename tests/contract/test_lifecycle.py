@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from application import Container
-from domain.errors import TagPolicyViolationError
-from domain.model import RunStatus
+from trackwright.application import Container
+from trackwright.domain.errors import TagPolicyViolationError
+from trackwright.domain.model import RunStatus
 
 pytestmark = pytest.mark.contract
 

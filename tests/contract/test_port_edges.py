@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import TrackingInvalidValueError
-from domain.model import LifecycleStage, Metric, RunStatus
-from domain.ports import TrackingPort
+from trackwright.domain.errors import TrackingInvalidValueError
+from trackwright.domain.model import LifecycleStage, Metric, RunStatus
+from trackwright.domain.ports import TrackingPort
 
 pytestmark = pytest.mark.contract
 

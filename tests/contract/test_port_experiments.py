@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import (
+from trackwright.domain.errors import (
     TrackingAlreadyExistsError,
     TrackingInvalidValueError,
     TrackingNotFoundError,
 )
-from domain.model import LifecycleStage
-from domain.ports import TrackingPort
+from trackwright.domain.model import LifecycleStage
+from trackwright.domain.ports import TrackingPort
 
 pytestmark = pytest.mark.contract
 

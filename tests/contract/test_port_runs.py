@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from domain.errors import TrackingInvalidValueError, TrackingNotFoundError
-from domain.model import LifecycleStage, Metric, RunStatus
-from domain.ports import TrackingPort
+from trackwright.domain.errors import TrackingInvalidValueError, TrackingNotFoundError
+from trackwright.domain.model import LifecycleStage, Metric, RunStatus
+from trackwright.domain.ports import TrackingPort
 
 pytestmark = pytest.mark.contract
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import TrackingInvalidValueError
-from domain.model import Metric, RunStatus
-from domain.ports import TrackingPort
-from domain.query import OrderBy, RunQuery
+from trackwright.domain.errors import TrackingInvalidValueError
+from trackwright.domain.model import Metric, RunStatus
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.query import OrderBy, RunQuery
 
 pytestmark = pytest.mark.contract
 

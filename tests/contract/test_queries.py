@@ -7,13 +7,13 @@ import math
 
 import pytest
 
-import application
-from application import Container
-from domain.errors import UnsupportedFilterError
-from domain.model import Metric, Run, RunStatus
-from domain.ports import TrackingPort
-from domain.run_queries import RunQueries
-from domain.tag_keys import TagKeyRegistry
+from trackwright import application
+from trackwright.application import Container
+from trackwright.domain.errors import UnsupportedFilterError
+from trackwright.domain.model import Metric, Run, RunStatus
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.run_queries import RunQueries
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 pytestmark = pytest.mark.contract
 

@@ -6,17 +6,17 @@ import threading
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from application import Container
-from domain.errors import (
+from tests.counting import CountingTracking
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.application import Container
+from trackwright.domain.errors import (
     ExperimentDeletedError,
     ParentExperimentMismatchError,
     ParentRunNotFoundError,
 )
-from domain.model import RunStatus
-from domain.ports import TrackingPort
-from domain.query import RunQuery
-from tests.counting import CountingTracking
+from trackwright.domain.model import RunStatus
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.contract
 

@@ -7,10 +7,14 @@ from types import SimpleNamespace
 
 import pytest
 
-import application
-from application import Container
-from domain.errors import ExperimentDeletedError, InvalidRunNameError, TagPolicyViolationError
-from domain.model import Run, RunStatus
+from trackwright import application
+from trackwright.application import Container
+from trackwright.domain.errors import (
+    ExperimentDeletedError,
+    InvalidRunNameError,
+    TagPolicyViolationError,
+)
+from trackwright.domain.model import Run, RunStatus
 
 pytestmark = pytest.mark.contract
 

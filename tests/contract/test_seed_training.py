@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import application.seed_training as seed
-from application import Container
-from domain.errors import InvalidRunIdError
-from domain.model import RunKind, RunStatus
-from domain.stage_context import StageContext
+import trackwright.application.seed_training as seed
+from trackwright.application import Container
+from trackwright.domain.errors import InvalidRunIdError
+from trackwright.domain.model import RunKind, RunStatus
+from trackwright.domain.stage_context import StageContext
 
 pytestmark = pytest.mark.contract
 TR, RR, SW = "a" * 32, "b" * 32, "c" * 32
@@ -163,7 +163,7 @@ SEED_TRAINING_SIGNATURES = {
 def test_training_seed_functions_are_importable_from_application(name: str) -> None:
     import inspect
 
-    import application
+    from trackwright import application
 
     assert (
         list(inspect.signature(getattr(application, name)).parameters)

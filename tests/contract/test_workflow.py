@@ -7,14 +7,14 @@ from collections import Counter
 
 import pytest
 
-from application import Container, TrackwrightSettings, build_container
-from application.lineage_query import LineageQuery
-from application.pipeline import PipelineConfig, SimulatedFailure, SimulatedPipeline
-from application.stage_runs import StageRuns
-from domain.model import Run, RunStatus
-from domain.ports import TrackingPort
-from domain.query import RunQuery
 from tests.counting import CountingTracking
+from trackwright.application import Container, TrackwrightSettings, build_container
+from trackwright.application.lineage_query import LineageQuery
+from trackwright.application.pipeline import PipelineConfig, SimulatedFailure, SimulatedPipeline
+from trackwright.application.stage_runs import StageRuns
+from trackwright.domain.model import Run, RunStatus
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.contract
 

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-import adapters.memory.tracking as fake_module
-from adapters.memory import InMemoryTracking
-from domain.model import Metric
+import trackwright.adapters.memory.tracking as fake_module
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.domain.model import Metric
 
 
 def test_metrics_without_timestamps_in_one_batch_share_one_timestamp(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from domain.errors import (
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.domain.errors import (
     TrackingRateLimitedError,
     TrackingTimeoutError,
     TrackingUnavailableError,
 )
-from domain.query import RunQuery
+from trackwright.domain.query import RunQuery
 
 
 def _runs(fake: InMemoryTracking, experiment_id: str) -> int:

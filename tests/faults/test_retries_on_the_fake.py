@@ -6,19 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from adapters.retrying import RetryingTracking, RetryPolicy
-from application import Container, TrackwrightSettings, build_container
-from domain.errors import (
+from tests.counting import CountingTracking
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.adapters.retrying import RetryingTracking, RetryPolicy
+from trackwright.application import Container, TrackwrightSettings, build_container
+from trackwright.domain.errors import (
     TrackingError,
     TrackingNotFoundError,
     TrackingRetriesExhaustedError,
     TrackingTimeoutError,
     TrackingUnavailableError,
 )
-from domain.model import Metric, RunStatus
-from domain.query import RunQuery
-from tests.counting import CountingTracking
+from trackwright.domain.model import Metric, RunStatus
+from trackwright.domain.query import RunQuery
 
 ATTEMPTS = 4
 

@@ -6,19 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.mlflow_store import MlflowTracking
-from adapters.retrying import RetryingTracking, RetryPolicy
-from application import Container, TrackwrightSettings, build_container
-from domain.errors import (
+from tests.faults.proxy import FaultyProxy
+from tests.live_server.server import LiveMlflowServer
+from trackwright.adapters.mlflow_store import MlflowTracking
+from trackwright.adapters.retrying import RetryingTracking, RetryPolicy
+from trackwright.application import Container, TrackwrightSettings, build_container
+from trackwright.domain.errors import (
     TrackingRateLimitedError,
     TrackingRetriesExhaustedError,
     TrackingTimeoutError,
     TrackingUnavailableError,
 )
-from domain.model import Metric
-from domain.query import RunQuery
-from tests.faults.proxy import FaultyProxy
-from tests.live_server.server import LiveMlflowServer
+from trackwright.domain.model import Metric
+from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.server
 ATTEMPTS = 4

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.run_index import FileRunIndex
-from domain.identity import sha256_hex
-from domain.model import RunRef
+from trackwright.adapters.run_index import FileRunIndex
+from trackwright.domain.identity import sha256_hex
+from trackwright.domain.model import RunRef
 
 URI = "sqlite:///concurrent.db"
 

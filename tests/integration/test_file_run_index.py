@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from adapters.memory import InMemoryTracking
-from adapters.memory.run_index import InMemoryRunIndex
-from adapters.run_index import FileRunIndex
-from domain.errors import RunIndexCorruptError, RunIndexUnavailableError
-from domain.identity import run_key_hash
-from domain.model import RunRef
-from domain.ports import RunIndexPort
-from domain.run_finder import RunFinder
-from domain.run_lookup import FindRequest
-from domain.tag_keys import TagKeyRegistry
 from tests.integration.index_writers import URI, expected_entry, write_entries
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.adapters.memory.run_index import InMemoryRunIndex
+from trackwright.adapters.run_index import FileRunIndex
+from trackwright.domain.errors import RunIndexCorruptError, RunIndexUnavailableError
+from trackwright.domain.identity import run_key_hash
+from trackwright.domain.model import RunRef
+from trackwright.domain.ports import RunIndexPort
+from trackwright.domain.run_finder import RunFinder
+from trackwright.domain.run_lookup import FindRequest
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 LOCAL, REMOTE = "sqlite:///local.db", "https://mlflow.example.com"
 KEY = "k" * 64

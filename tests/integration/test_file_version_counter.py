@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from adapters.run_index.version_counter import FileVersionCounter
+from trackwright.adapters.run_index.version_counter import FileVersionCounter
 
 
 def _allocate(path: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]

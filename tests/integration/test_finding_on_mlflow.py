@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from mlflow import MlflowClient
 
-import application
-from adapters.mlflow_store import MlflowTracking
-from adapters.run_index import FileRunIndex
-from application import Container, TrackwrightSettings, build_container, use_container
-from domain.identity import run_key_hash
-from domain.model import RunStatus
-from domain.run_queries import RunQueries
-from domain.tag_keys import TagKeyRegistry
+from trackwright import application
+from trackwright.adapters.mlflow_store import MlflowTracking
+from trackwright.adapters.run_index import FileRunIndex
+from trackwright.application import Container, TrackwrightSettings, build_container, use_container
+from trackwright.domain.identity import run_key_hash
+from trackwright.domain.model import RunStatus
+from trackwright.domain.run_queries import RunQueries
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 pytestmark = pytest.mark.sqlite
 KEY = run_key_hash("hpo:bert:trial_1")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import TrackingUnavailableError
-from domain.query import RunQuery
+from trackwright.domain.errors import TrackingUnavailableError
+from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.sqlite
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.sqlite
 def test_search_pages_past_1000_results(sqlite_uri: str) -> None:
     from mlflow import MlflowClient
 
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     client = MlflowClient(sqlite_uri)
     experiment_id = client.create_experiment("many")
@@ -32,7 +32,7 @@ def test_search_pages_past_1000_results(sqlite_uri: str) -> None:
 
 
 def test_small_pages_are_stitched_in_order(sqlite_uri: str) -> None:
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     tracking = MlflowTracking(sqlite_uri, page_size=4)
     experiment_id = tracking.create_experiment("paged")
@@ -47,8 +47,8 @@ def test_small_pages_are_stitched_in_order(sqlite_uri: str) -> None:
 
 
 def _get_or_create(uri: str, name: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    from adapters.mlflow_store import MlflowTracking
-    from domain.experiment_resolution import ExperimentDirectory
+    from trackwright.adapters.mlflow_store import MlflowTracking
+    from trackwright.domain.experiment_resolution import ExperimentDirectory
 
     try:
         queue.put(ExperimentDirectory(MlflowTracking(uri)).get_or_create(name))
@@ -77,7 +77,7 @@ def test_processes_racing_to_create_one_experiment_share_its_id(sqlite_uri: str)
 def test_default_uri_is_mlflows_own_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.chdir(tmp_path)
@@ -90,7 +90,7 @@ def test_default_uri_is_mlflows_own_default(
 def test_an_unreachable_server_is_a_tracking_unavailable_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -109,8 +109,8 @@ def test_errors_and_their_tracebacks_never_show_uri_credentials(
 ) -> None:
     import traceback
 
-    from adapters.mlflow_store import MlflowTracking
-    from domain.errors import TrackingError
+    from trackwright.adapters.mlflow_store import MlflowTracking
+    from trackwright.domain.errors import TrackingError
 
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
     tracking = MlflowTracking("http://alice:s3cret@127.0.0.1:99999")

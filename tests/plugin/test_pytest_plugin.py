@@ -9,7 +9,7 @@ pytest_plugins = ["pytester"]
 TRAINING_APP_TEST = """
 import sys
 
-import application
+from trackwright import application
 
 
 def train(container, folds):

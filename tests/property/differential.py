@@ -11,11 +11,11 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from domain.errors import TrackingError
-from domain.model import Experiment, Run
-from domain.ports import TrackingPort
-from domain.query import OrderBy, RunPage, RunQuery
 from tests.property.operations import METRIC_KEYS, PARAM_KEYS, TAG_KEYS, Operation
+from trackwright.domain.errors import TrackingError
+from trackwright.domain.model import Experiment, Run
+from trackwright.domain.ports import TrackingPort
+from trackwright.domain.query import OrderBy, RunPage, RunQuery
 
 SNAPSHOT_ORDERS = [
     *(OrderBy(key, "metric", ascending) for key in METRIC_KEYS for ascending in (True, False)),

@@ -10,11 +10,11 @@ import re
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from adapters.memory.capabilities import CAPABILITY_DIFFERENCES
-from domain.errors import TrackingInvalidValueError
-from domain.model import Metric
-from domain.query import RunQuery
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.adapters.memory.capabilities import CAPABILITY_DIFFERENCES
+from trackwright.domain.errors import TrackingInvalidValueError
+from trackwright.domain.model import Metric
+from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.sqlite
 
@@ -32,7 +32,7 @@ def test_the_declared_differences_are_these_four() -> None:
 def test_atomic_batches_the_fake_writes_nothing_mlflow_keeps_earlier_chunks(
     sqlite_uri: str,
 ) -> None:
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     kept = {}
     for backend in (InMemoryTracking(), MlflowTracking(sqlite_uri)):
@@ -45,7 +45,7 @@ def test_atomic_batches_the_fake_writes_nothing_mlflow_keeps_earlier_chunks(
 
 
 def test_generated_run_names_differ_in_shape(sqlite_uri: str) -> None:
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     fake, real = InMemoryTracking(), MlflowTracking(sqlite_uri)
     fake_name = fake.create_run(fake.create_experiment("e"), "", {}).name
@@ -55,7 +55,7 @@ def test_generated_run_names_differ_in_shape(sqlite_uri: str) -> None:
 
 
 def test_page_tokens_are_valid_only_where_they_were_issued(sqlite_uri: str) -> None:
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     backends = (InMemoryTracking(), MlflowTracking(sqlite_uri))
     tokens = []

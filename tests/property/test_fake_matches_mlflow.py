@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from adapters.memory import InMemoryTracking
-from domain.ports import TrackingPort
 from tests.property.differential import Differential
 from tests.property.operations import Operation, sequences
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.domain.ports import TrackingPort
 
 EXAMPLES = int(os.environ.get("TRACKWRIGHT_HYPOTHESIS_EXAMPLES", "200"))
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.sqlite
 def mlflow_on_sqlite(
     migrated_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> TrackingPort:
-    from adapters.mlflow_store import MlflowTracking
+    from trackwright.adapters.mlflow_store import MlflowTracking
 
     target = tmp_path_factory.mktemp("differential") / "mlflow.db"
     shutil.copyfile(migrated_sqlite_template, target)

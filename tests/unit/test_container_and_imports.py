@@ -9,9 +9,9 @@ import textwrap
 import pytest
 from pydantic import ValidationError
 
-from adapters.memory import InMemoryTracking
-from application import TrackwrightSettings, build_container
-from domain.uris import redacted_uri
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.application import TrackwrightSettings, build_container
+from trackwright.domain.uris import redacted_uri
 
 
 def _run(code: str) -> str:
@@ -35,7 +35,7 @@ def test_a_memory_container_creates_runs_without_importing_mlflow() -> None:
     out = _run(
         """
         import sys
-        from application import TrackwrightSettings, build_container
+        from trackwright.application import TrackwrightSettings, build_container
         c = build_container(TrackwrightSettings(backend="memory"))
         run = c.runs().create_standalone("e", "r")
         print(type(c.tracking()).__name__, run.status.value, 'mlflow' in sys.modules)
@@ -91,7 +91,7 @@ def test_services_are_created_once_under_concurrent_first_use() -> None:
 
 
 def test_a_bound_container_wins_over_a_tracking_uri_argument() -> None:
-    from application import create_child_run_core, use_container
+    from trackwright.application import create_child_run_core, use_container
 
     container = build_container(TrackwrightSettings(backend="memory"))
     fake = InMemoryTracking()

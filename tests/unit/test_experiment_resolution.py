@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from domain.errors import (
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.domain.errors import (
     ExperimentResolutionError,
     TrackingAlreadyExistsError,
     TrackingUnavailableError,
 )
-from domain.experiment_resolution import ExperimentDirectory, ResolutionRequest, default_chain
+from trackwright.domain.experiment_resolution import (
+    ExperimentDirectory,
+    ResolutionRequest,
+    default_chain,
+)
 
 
 @pytest.fixture

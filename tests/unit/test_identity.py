@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from domain.errors import IdentityError, IncompleteRunKeyError
-from domain.identity import (
+from trackwright.domain.errors import IdentityError, IncompleteRunKeyError
+from trackwright.domain.identity import (
     data_fingerprint,
     hash_from_tags,
     kind_of_process,
@@ -27,9 +27,9 @@ from domain.identity import (
     trial_key,
     trial_key_hash,
 )
-from domain.model import RunKind
-from domain.stage_context import StageContext
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.model import RunKind
+from trackwright.domain.stage_context import StageContext
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 DATA = {"name": "resume", "version": "v3", "split_seed": 7}
 HPO = {"objective": {"metric": "macro-f1", "direction": "maximize"}, "k_fold": {"n": 5}}

@@ -6,9 +6,14 @@ import uuid
 
 import pytest
 
-from domain.errors import InvalidRunIdError
-from domain.lineage import Lineage, benchmark_lineage_tags, conversion_lineage_tags, lineage_tags
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.errors import InvalidRunIdError
+from trackwright.domain.lineage import (
+    Lineage,
+    benchmark_lineage_tags,
+    conversion_lineage_tags,
+    lineage_tags,
+)
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 REG = TagKeyRegistry.defaults()
 TR, RR, SW = "a" * 32, "b" * 32, str(uuid.uuid4())

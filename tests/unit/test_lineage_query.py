@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from application.lineage_query import LineageQuery
-from domain.tag_keys import TagKeyRegistry
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.application.lineage_query import LineageQuery
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 
 def test_a_dangling_link_is_skipped_and_the_next_link_followed(

@@ -6,13 +6,13 @@ import logging
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from application import TrackwrightSettings, build_container
-from application.lineage_query import LineageQuery
-from application.pipeline import PipelineConfig, SimulatedFailure, SimulatedPipeline
-from application.seed_training import get_mlflow_run_url
-from domain.errors import TrackwrightError
-from domain.run_urls import run_location
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.application import TrackwrightSettings, build_container
+from trackwright.application.lineage_query import LineageQuery
+from trackwright.application.pipeline import PipelineConfig, SimulatedFailure, SimulatedPipeline
+from trackwright.application.seed_training import get_mlflow_run_url
+from trackwright.domain.errors import TrackwrightError
+from trackwright.domain.run_urls import run_location
 
 URI = "https://alice:s3cret@mlflow.example.com"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.memory.capabilities import CAPABILITY_DIFFERENCES
+from trackwright.adapters.memory.capabilities import CAPABILITY_DIFFERENCES
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

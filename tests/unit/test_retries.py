@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from application.retries import is_retryable, retry_with_backoff
-from domain.errors import (
+from trackwright.application.retries import is_retryable, retry_with_backoff
+from trackwright.domain.errors import (
     TrackingInvalidValueError,
     TrackingRateLimitedError,
     TrackingUnavailableError,

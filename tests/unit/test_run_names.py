@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import InvalidRunNameError
-from domain.model import RunKind
-from domain.run_names import build_run_name, fallback_run_name, semantic_suffix
-from domain.stage_context import StageContext
+from trackwright.domain.errors import InvalidRunNameError
+from trackwright.domain.model import RunKind
+from trackwright.domain.run_names import build_run_name, fallback_run_name, semantic_suffix
+from trackwright.domain.stage_context import StageContext
 
 STUDY = "350a79aa" + "0" * 56
 

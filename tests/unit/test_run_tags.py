@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from domain.model import RunKind
-from domain.run_tags import RunTagBuilder
-from domain.stage_context import StageContext
-from domain.tag_keys import TagKeyRegistry
+from trackwright.domain.model import RunKind
+from trackwright.domain.run_tags import RunTagBuilder
+from trackwright.domain.stage_context import StageContext
+from trackwright.domain.tag_keys import TagKeyRegistry
 
 S, T = "s" * 64, "t" * 64
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import application
-from adapters.memory import InMemoryTracking
-from application import TrackwrightSettings, build_container, use_container
-from domain.errors import TrackingUnavailableError
-from domain.model import Run
+from trackwright import application
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.application import TrackwrightSettings, build_container, use_container
+from trackwright.domain.errors import TrackingUnavailableError
+from trackwright.domain.model import Run
 
 HASHES = {
     "code.study_key_hash": "s" * 64,

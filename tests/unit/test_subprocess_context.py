@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.memory import InMemoryTracking
-from application import TrackwrightSettings, build_container
-from domain.subprocess_context import ENV_VAR, RunContextError, SubprocessRunContext
+from trackwright.adapters.memory import InMemoryTracking
+from trackwright.application import TrackwrightSettings, build_container
+from trackwright.domain.subprocess_context import ENV_VAR, RunContextError, SubprocessRunContext
 
 
 def test_context_round_trips_through_the_environment() -> None:
@@ -73,6 +73,6 @@ def test_a_malformed_context_error_does_not_echo_the_uri() -> None:
 
 
 def test_settings_and_their_repr_hide_the_uri() -> None:
-    from application import TrackwrightSettings
+    from trackwright.application import TrackwrightSettings
 
     assert "s3cret" not in repr(TrackwrightSettings(tracking_uri="https://u:s3cret@h"))

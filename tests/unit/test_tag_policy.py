@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import InvalidRunNameError, TagPolicyViolationError
-from domain.tag_keys import TagKeyRegistry
-from domain.tag_policy import ChildRunSpec, TagPolicy, is_azure_ml_uri, validated_run_name
-from domain.tag_rules import MAX_TAG_VALUE_LENGTH, key_violations, shorten_free_text, tag_violations
+from trackwright.domain.errors import InvalidRunNameError, TagPolicyViolationError
+from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tag_policy import (
+    ChildRunSpec,
+    TagPolicy,
+    is_azure_ml_uri,
+    validated_run_name,
+)
+from trackwright.domain.tag_rules import (
+    MAX_TAG_VALUE_LENGTH,
+    key_violations,
+    shorten_free_text,
+    tag_violations,
+)
 
 AZURE = "azureml://eastus.api.azureml.ms/mlflow/v2.0/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/ws"
 

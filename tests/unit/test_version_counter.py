@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from adapters.memory.version_counter import InMemoryVersionCounter
-from application import TrackwrightSettings, build_container
-from application.trackers import SweepTracker
-from domain.model import RunKind
-from domain.run_names import counter_key
-from domain.stage_context import StageContext
+from trackwright.adapters.memory.version_counter import InMemoryVersionCounter
+from trackwright.application import TrackwrightSettings, build_container
+from trackwright.application.trackers import SweepTracker
+from trackwright.domain.model import RunKind
+from trackwright.domain.run_names import counter_key
+from trackwright.domain.stage_context import StageContext
 
 
 def test_versions_count_per_key_from_one() -> None:
