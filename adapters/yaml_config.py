@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from trackwright.domain.errors import TagRegistryConfigError
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 logger = logging.getLogger(__name__)
 

@@ -4,11 +4,23 @@ Importing it does not import mlflow; the MLflow adapter loads when a container t
 selects it first creates its tracking backend.
 """
 
-from trackwright.application.artifacts import get_mlflow_run_id
 from trackwright.application.container import Container, build_container
-from trackwright.application.retries import retry_with_backoff
-from trackwright.application.run_creation import RunCreation
-from trackwright.application.seed_api import (
+from trackwright.application.seed.finding import find_mlflow_run, find_run_by_trial_id
+from trackwright.application.seed.hashes import (
+    get_study_family_hash_from_run,
+    get_study_family_hash_from_tags,
+    get_study_key_hash_from_run,
+    get_study_key_hash_from_tags,
+    get_trial_key_hash_from_run,
+    get_trial_key_hash_from_tags,
+)
+from trackwright.application.seed.queries import (
+    find_best_run_by_metric,
+    group_runs_by_variant,
+    query_runs_by_tags,
+)
+from trackwright.application.seed.retries import retry_with_backoff
+from trackwright.application.seed.runs import (
     create_child_run,
     create_child_run_core,
     create_run_safe,
@@ -20,21 +32,7 @@ from trackwright.application.seed_api import (
     setup_mlflow_tracking_env,
     use_container,
 )
-from trackwright.application.seed_finding import find_mlflow_run, find_run_by_trial_id
-from trackwright.application.seed_hashes import (
-    get_study_family_hash_from_run,
-    get_study_family_hash_from_tags,
-    get_study_key_hash_from_run,
-    get_study_key_hash_from_tags,
-    get_trial_key_hash_from_run,
-    get_trial_key_hash_from_tags,
-)
-from trackwright.application.seed_queries import (
-    find_best_run_by_metric,
-    group_runs_by_variant,
-    query_runs_by_tags,
-)
-from trackwright.application.seed_training import (
+from trackwright.application.seed.training import (
     add_training_tags,
     add_training_tags_with_lineage,
     apply_lineage_tags,
@@ -44,6 +42,8 @@ from trackwright.application.seed_training import (
     log_artifacts_safe,
 )
 from trackwright.application.settings import TrackwrightSettings
+from trackwright.application.use_cases.artifacts import get_mlflow_run_id
+from trackwright.application.use_cases.run_creation import RunCreation
 
 __all__ = [
     "Container",

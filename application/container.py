@@ -17,15 +17,15 @@ from trackwright.adapters.retrying import RetryingTracking, RetryPolicy
 from trackwright.adapters.run_index import FileRunIndex, default_index_path
 from trackwright.adapters.run_index.version_counter import FileVersionCounter, default_counter_path
 from trackwright.adapters.yaml_config import load_tag_registry
-from trackwright.application.lifecycle import RunLifecycle
-from trackwright.application.run_creation import RunCreation
 from trackwright.application.settings import TrackwrightSettings
-from trackwright.application.stage_runs import StageRuns
+from trackwright.application.trackers.stage_runs import StageRuns
+from trackwright.application.use_cases.lifecycle import RunLifecycle
+from trackwright.application.use_cases.run_creation import RunCreation
 from trackwright.domain.experiment_resolution import ExperimentDirectory, default_chain
+from trackwright.domain.finding.finder import RunFinder
+from trackwright.domain.finding.queries import RunQueries
 from trackwright.domain.ports import ArtifactPort, RunIndexPort, TrackingPort, VersionCounterPort
-from trackwright.domain.run_finder import RunFinder
-from trackwright.domain.run_queries import RunQueries
-from trackwright.domain.tag_policy import TagPolicy
+from trackwright.domain.tags.policy import TagPolicy
 
 if TYPE_CHECKING:
     from trackwright.adapters.mlflow_store import MlflowTracking

@@ -30,10 +30,10 @@ from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
 from trackwright.adapters.mlflow_store import MlflowTracking
 from trackwright.adapters.run_index import FileRunIndex
+from trackwright.domain.finding.finder import RunFinder
+from trackwright.domain.finding.lookup import FindRequest
 from trackwright.domain.identity import run_key_hash
-from trackwright.domain.run_finder import RunFinder
-from trackwright.domain.run_lookup import FindRequest
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 KEY_TAG = "code.run_key_hash"
 

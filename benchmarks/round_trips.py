@@ -27,8 +27,8 @@ from mlflow.entities import Param
 from trackwright.adapters.counting import CountingTracking
 from trackwright.adapters.mlflow_store import MlflowTracking
 from trackwright.application import TrackwrightSettings, build_container
-from trackwright.application.stage_runs import StageRuns
 from trackwright.application.trackers import SweepTracker
+from trackwright.application.trackers.stage_runs import StageRuns
 from trackwright.domain.model import Metric, RunKind
 from trackwright.domain.stage_context import StageContext
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, Metric, Run, RunRef, RunStatus
-from trackwright.domain.query import RunPage, RunQuery
 from trackwright.domain.run_index import IndexEntry
 
 

@@ -8,8 +8,8 @@ import json
 from collections.abc import Callable, Sequence
 
 from trackwright.adapters.memory.validation import invalid, metric_rank
+from trackwright.domain.finding.query import OrderBy, RunPage, RunQuery
 from trackwright.domain.model import Run
-from trackwright.domain.query import OrderBy, RunPage, RunQuery
 
 _Key = Callable[[Run], object]
 

@@ -26,8 +26,8 @@ from trackwright.adapters.memory.validation import (
     stored_metric_value,
 )
 from trackwright.domain.errors import TrackingAlreadyExistsError, TrackingNotFoundError
+from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
-from trackwright.domain.query import RunPage, RunQuery
 from trackwright.domain.uris import redacted_uri
 
 

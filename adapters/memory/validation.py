@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from trackwright.domain.errors import TrackingInvalidValueError, TrackingNotFoundError
 from trackwright.domain.model import Metric
-from trackwright.domain.tag_rules import key_violations
+from trackwright.domain.tags.rules import key_violations
 
 MAX_PARAM_VALUE_LENGTH = 6000
 MAX_TAG_VALUE_LENGTH = 8000

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from mlflow.entities import ViewType
 
+from trackwright.domain.finding.query import OrderBy, RunQuery
 from trackwright.domain.model import RunStatus
-from trackwright.domain.query import OrderBy, RunQuery
 
 _VIEW = {"active": ViewType.ACTIVE_ONLY, "deleted": ViewType.DELETED_ONLY, "all": ViewType.ALL}
 

@@ -19,8 +19,8 @@ from mlflow.entities import Run as MlflowRun
 from trackwright.adapters.mlflow_store.errors import translating
 from trackwright.adapters.mlflow_store.filters import CompiledQuery, compile_query
 from trackwright.domain.errors import TrackingInvalidValueError
+from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
-from trackwright.domain.query import RunPage, RunQuery
 from trackwright.domain.uris import redacted_uri
 
 logger = logging.getLogger(__name__)

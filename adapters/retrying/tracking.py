@@ -34,9 +34,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from trackwright.adapters.retrying.policy import RetryPolicy, was_not_applied
+from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, Metric, Run, RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.query import RunPage, RunQuery
 
 RUN_KEY_TAG = "code.run_key_hash"
 _LOOKUP_VALUE_LIMIT = 250

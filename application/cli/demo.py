@@ -9,10 +9,10 @@ import click
 
 from trackwright.application.cli.render import as_dict, tree, tree_lines
 from trackwright.application.cli.session import Session, reported_failures
-from trackwright.application.pipeline import PipelineConfig, SimulatedPipeline
+from trackwright.application.use_cases.pipeline import PipelineConfig, SimulatedPipeline
+from trackwright.domain.finding.query import RunQuery
+from trackwright.domain.links import without_credentials
 from trackwright.domain.model import Run
-from trackwright.domain.query import RunQuery
-from trackwright.domain.run_urls import without_credentials
 
 
 @click.command()

@@ -14,17 +14,17 @@ from trackwright.application.cli.session import (
     Session,
     reported_failures,
 )
-from trackwright.application.lineage_query import LineageQuery, LineageStep
+from trackwright.application.use_cases.lineage_query import LineageQuery, LineageStep
 from trackwright.domain.errors import InvalidRunIdError
-from trackwright.domain.model import looks_like_run_id
-from trackwright.domain.query import RunQuery
-from trackwright.domain.run_lookup import (
+from trackwright.domain.finding.lookup import (
     FUZZY_STRATEGIES,
     FindRequest,
     RunLookupReport,
     StrategyAttempt,
 )
-from trackwright.domain.run_queries import best_run_by_metric
+from trackwright.domain.finding.queries import best_run_by_metric
+from trackwright.domain.finding.query import RunQuery
+from trackwright.domain.model import looks_like_run_id
 
 
 @click.group()

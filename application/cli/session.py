@@ -19,7 +19,7 @@ import click
 
 from trackwright.application.container import Container, build_container
 from trackwright.application.settings import TrackwrightSettings
-from trackwright.application.stage_runs import StageRuns
+from trackwright.application.trackers.stage_runs import StageRuns
 from trackwright.domain.errors import (
     DomainError,
     ExperimentNotFoundError,

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from trackwright.application.stage_runs import StageRun, StageRuns
+from trackwright.application.trackers.stage_runs import StageRun, StageRuns
 from trackwright.domain.lineage import (
     Lineage,
     benchmark_lineage_tags,

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from trackwright.application.stage_runs import StageRun, StageRuns
+from trackwright.application.trackers.stage_runs import StageRun, StageRuns
 from trackwright.domain.identity import BOOKKEEPING_PARAMS, trial_key_hash
 from trackwright.domain.model import Metric, RunKind
 from trackwright.domain.stage_context import StageContext

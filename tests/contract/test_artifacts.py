@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from trackwright.application import Container
-from trackwright.application.artifacts import get_mlflow_run_id, upload_safely
-from trackwright.application.checkpoints import (
+from trackwright.application.use_cases.artifacts import get_mlflow_run_id, upload_safely
+from trackwright.application.use_cases.checkpoints import (
     create_checkpoint_archive,
     manifest_artifact_name,
     upload_checkpoint,

@@ -17,8 +17,8 @@ from trackwright.domain.errors import (
     ParentRunNotFoundError,
     TagPolicyViolationError,
 )
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import Run
-from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.contract
 

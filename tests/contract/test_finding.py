@@ -162,7 +162,7 @@ def test_a_finished_only_search_skips_other_statuses(
 ) -> None:
     failed = _run(container, experiment_id, "f", **{"code.run_key_hash": TRIAL_KEY})
     container.tracking().set_terminated(failed.run_id, RunStatus.FAILED)
-    from trackwright.domain.run_lookup import FindRequest
+    from trackwright.domain.finding.lookup import FindRequest
 
     request = FindRequest(
         experiment_id, run_key_hash=TRIAL_KEY, statuses=frozenset({RunStatus.FINISHED})

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from trackwright.domain.errors import TrackingInvalidValueError
+from trackwright.domain.finding.query import OrderBy, RunQuery
 from trackwright.domain.model import Metric, RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.query import OrderBy, RunQuery
 
 pytestmark = pytest.mark.contract
 

@@ -10,10 +10,10 @@ import pytest
 from trackwright import application
 from trackwright.application import Container
 from trackwright.domain.errors import UnsupportedFilterError
+from trackwright.domain.finding.queries import RunQueries
 from trackwright.domain.model import Metric, Run, RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.run_queries import RunQueries
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 pytestmark = pytest.mark.contract
 

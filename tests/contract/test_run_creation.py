@@ -14,9 +14,9 @@ from trackwright.domain.errors import (
     ParentExperimentMismatchError,
     ParentRunNotFoundError,
 )
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.contract
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import trackwright.application.seed_training as seed
+import trackwright.application.seed.training as seed
 from trackwright.application import Container
 from trackwright.domain.errors import InvalidRunIdError
 from trackwright.domain.model import RunKind, RunStatus

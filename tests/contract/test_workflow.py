@@ -9,12 +9,16 @@ import pytest
 
 from tests.counting import CountingTracking
 from trackwright.application import Container, TrackwrightSettings, build_container
-from trackwright.application.lineage_query import LineageQuery
-from trackwright.application.pipeline import PipelineConfig, SimulatedFailure, SimulatedPipeline
-from trackwright.application.stage_runs import StageRuns
+from trackwright.application.trackers.stage_runs import StageRuns
+from trackwright.application.use_cases.lineage_query import LineageQuery
+from trackwright.application.use_cases.pipeline import (
+    PipelineConfig,
+    SimulatedFailure,
+    SimulatedPipeline,
+)
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import Run, RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.contract
 

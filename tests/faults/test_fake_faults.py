@@ -10,7 +10,7 @@ from trackwright.domain.errors import (
     TrackingTimeoutError,
     TrackingUnavailableError,
 )
-from trackwright.domain.query import RunQuery
+from trackwright.domain.finding.query import RunQuery
 
 
 def _runs(fake: InMemoryTracking, experiment_id: str) -> int:

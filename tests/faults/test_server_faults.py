@@ -17,8 +17,8 @@ from trackwright.domain.errors import (
     TrackingTimeoutError,
     TrackingUnavailableError,
 )
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import Metric
-from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.server
 ATTEMPTS = 4

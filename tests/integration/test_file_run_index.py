@@ -16,12 +16,12 @@ from trackwright.adapters.memory import InMemoryTracking
 from trackwright.adapters.memory.run_index import InMemoryRunIndex
 from trackwright.adapters.run_index import FileRunIndex
 from trackwright.domain.errors import RunIndexCorruptError, RunIndexUnavailableError
+from trackwright.domain.finding.finder import RunFinder
+from trackwright.domain.finding.lookup import FindRequest
 from trackwright.domain.identity import run_key_hash
 from trackwright.domain.model import RunRef
 from trackwright.domain.ports import RunIndexPort
-from trackwright.domain.run_finder import RunFinder
-from trackwright.domain.run_lookup import FindRequest
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 LOCAL, REMOTE = "sqlite:///local.db", "https://mlflow.example.com"
 KEY = "k" * 64

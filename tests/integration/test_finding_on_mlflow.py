@@ -12,10 +12,10 @@ from trackwright import application
 from trackwright.adapters.mlflow_store import MlflowTracking
 from trackwright.adapters.run_index import FileRunIndex
 from trackwright.application import Container, TrackwrightSettings, build_container, use_container
+from trackwright.domain.finding.queries import RunQueries
 from trackwright.domain.identity import run_key_hash
 from trackwright.domain.model import RunStatus
-from trackwright.domain.run_queries import RunQueries
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 pytestmark = pytest.mark.sqlite
 KEY = run_key_hash("hpo:bert:trial_1")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trackwright.domain.errors import TrackingUnavailableError
-from trackwright.domain.query import RunQuery
+from trackwright.domain.finding.query import RunQuery
 
 pytestmark = pytest.mark.sqlite
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from tests.property.operations import METRIC_KEYS, PARAM_KEYS, TAG_KEYS, Operation
 from trackwright.domain.errors import TrackingError
+from trackwright.domain.finding.query import OrderBy, RunPage, RunQuery
 from trackwright.domain.model import Experiment, Run
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.query import OrderBy, RunPage, RunQuery
 
 SNAPSHOT_ORDERS = [
     *(OrderBy(key, "metric", ascending) for key in METRIC_KEYS for ascending in (True, False)),

@@ -13,8 +13,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from trackwright.domain.finding.query import ORDERABLE_ATTRIBUTES, OrderBy
 from trackwright.domain.model import Metric, RunStatus
-from trackwright.domain.query import ORDERABLE_ATTRIBUTES, OrderBy
 
 Operation = tuple[Any, ...]
 

@@ -13,8 +13,8 @@ import pytest
 from trackwright.adapters.memory import InMemoryTracking
 from trackwright.adapters.memory.capabilities import CAPABILITY_DIFFERENCES
 from trackwright.domain.errors import TrackingInvalidValueError
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import Metric
-from trackwright.domain.query import RunQuery
 
 pytestmark = pytest.mark.sqlite
 

@@ -29,7 +29,7 @@ from trackwright.domain.identity import (
 )
 from trackwright.domain.model import RunKind
 from trackwright.domain.stage_context import StageContext
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 DATA = {"name": "resume", "version": "v3", "split_seed": 7}
 HPO = {"objective": {"metric": "macro-f1", "direction": "maximize"}, "k_fold": {"n": 5}}

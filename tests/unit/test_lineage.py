@@ -13,7 +13,7 @@ from trackwright.domain.lineage import (
     conversion_lineage_tags,
     lineage_tags,
 )
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 REG = TagKeyRegistry.defaults()
 TR, RR, SW = "a" * 32, "b" * 32, str(uuid.uuid4())

@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from trackwright.adapters.memory import InMemoryTracking
-from trackwright.application.lineage_query import LineageQuery
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.application.use_cases.lineage_query import LineageQuery
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 
 def test_a_dangling_link_is_skipped_and_the_next_link_followed(

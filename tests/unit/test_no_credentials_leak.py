@@ -8,11 +8,15 @@ import pytest
 
 from trackwright.adapters.memory import InMemoryTracking
 from trackwright.application import TrackwrightSettings, build_container
-from trackwright.application.lineage_query import LineageQuery
-from trackwright.application.pipeline import PipelineConfig, SimulatedFailure, SimulatedPipeline
-from trackwright.application.seed_training import get_mlflow_run_url
+from trackwright.application.seed.training import get_mlflow_run_url
+from trackwright.application.use_cases.lineage_query import LineageQuery
+from trackwright.application.use_cases.pipeline import (
+    PipelineConfig,
+    SimulatedFailure,
+    SimulatedPipeline,
+)
 from trackwright.domain.errors import TrackwrightError
-from trackwright.domain.run_urls import run_location
+from trackwright.domain.links import run_location
 
 URI = "https://alice:s3cret@mlflow.example.com"
 

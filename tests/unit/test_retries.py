@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trackwright.application.retries import is_retryable, retry_with_backoff
+from trackwright.application.seed.retries import is_retryable, retry_with_backoff
 from trackwright.domain.errors import (
     TrackingInvalidValueError,
     TrackingRateLimitedError,

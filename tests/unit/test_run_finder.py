@@ -9,11 +9,11 @@ import pytest
 from trackwright.adapters.memory import InMemoryTracking
 from trackwright.adapters.memory.run_index import InMemoryRunIndex
 from trackwright.domain.errors import RunNotFoundError, UnknownFinderStrategyError
+from trackwright.domain.finding.finder import RunFinder
+from trackwright.domain.finding.lookup import FindRequest
 from trackwright.domain.identity import run_key_hash
 from trackwright.domain.model import RunRef, RunStatus
-from trackwright.domain.run_finder import RunFinder
-from trackwright.domain.run_lookup import FindRequest
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 KEY = run_key_hash("hpo:bert:trial_1")
 KEY_TAG = "code.run_key_hash"

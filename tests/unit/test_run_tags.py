@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from trackwright.domain.model import RunKind
-from trackwright.domain.run_tags import RunTagBuilder
 from trackwright.domain.stage_context import StageContext
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
+from trackwright.domain.tags.run_tags import RunTagBuilder
 
 S, T = "s" * 64, "t" * 64
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trackwright.domain.run_urls import run_location
+from trackwright.domain.links import run_location
 
 AZURE = (
     "azureml://eastus.api.azureml.ms/mlflow/v2.0/subscriptions/sub-1/resourceGroups/rg-1"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from trackwright.domain.errors import InvalidRunNameError, TagPolicyViolationError
-from trackwright.domain.tag_keys import TagKeyRegistry
-from trackwright.domain.tag_policy import (
+from trackwright.domain.tags.keys import TagKeyRegistry
+from trackwright.domain.tags.policy import (
     ChildRunSpec,
     TagPolicy,
     is_azure_ml_uri,
     validated_run_name,
 )
-from trackwright.domain.tag_rules import (
+from trackwright.domain.tags.rules import (
     MAX_TAG_VALUE_LENGTH,
     key_violations,
     shorten_free_text,

@@ -8,7 +8,7 @@ import pytest
 
 from trackwright.adapters.yaml_config import load_tag_registry
 from trackwright.domain.errors import TagKeyError, TagRegistryConfigError
-from trackwright.domain.tag_keys import DEFAULT_TAG_KEYS, EXTRA_TAG_KEYS, TagKeyRegistry
+from trackwright.domain.tags.keys import DEFAULT_TAG_KEYS, EXTRA_TAG_KEYS, TagKeyRegistry
 
 
 def test_defaults_cover_all_53_original_keys_with_distinct_values() -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from trackwright.application.artifacts import upload_safely
+from trackwright.application.use_cases.artifacts import upload_safely
 from trackwright.domain.ports import ArtifactPort
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ import pytest
 
 from trackwright.adapters.memory import InMemoryTracking
 from trackwright.application.container import Container, build_container
-from trackwright.application.seed_api import use_container
+from trackwright.application.seed.runs import use_container
 from trackwright.application.settings import TrackwrightSettings
 
 

@@ -1,6 +1,6 @@
 """Uploading artifacts that may fail without failing the training: the ``*_safe`` functions.
 
-Retries are decided by error type (``application.retries.is_retryable``); a missing local
+Retries are decided by error type (``application.seed.retries.is_retryable``); a missing local
 file is reported at once rather than retried. They answer True/False, the original's
 contract, and log why they answered False.
 """
@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from trackwright.application.retries import retry_with_backoff
+from trackwright.application.seed.retries import retry_with_backoff
 from trackwright.domain.errors import TrackingError
 from trackwright.domain.ports import ArtifactPort
 

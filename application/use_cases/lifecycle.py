@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from trackwright.domain.errors import TagPolicyViolationError, TrackingError
 from trackwright.domain.model import RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.tag_keys import RESERVED_KEYS
-from trackwright.domain.tag_rules import tag_violations
+from trackwright.domain.tags.keys import RESERVED_KEYS
+from trackwright.domain.tags.rules import tag_violations
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import Run, RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.query import RunQuery
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 T = TypeVar("T")
 TRIAL_ID_PAGE_SIZE = 100

@@ -19,7 +19,7 @@ from trackwright.application.settings import TrackwrightSettings
 from trackwright.domain.errors import TrackingError
 from trackwright.domain.experiment_resolution import ResolutionRequest
 from trackwright.domain.model import Run
-from trackwright.domain.tag_keys import RESERVED_KEYS
+from trackwright.domain.tags.keys import RESERVED_KEYS
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()

@@ -14,7 +14,7 @@ from trackwright.domain.errors import ParentExperimentMismatchError, TrackingErr
 from trackwright.domain.experiment_resolution import ExperimentDirectory, parent_ref
 from trackwright.domain.model import Run, RunRef, RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.tag_policy import ChildRunSpec, TagPolicy, validated_run_name
+from trackwright.domain.tags.policy import ChildRunSpec, TagPolicy, validated_run_name
 
 logger = logging.getLogger(__name__)
 Tags = Mapping[str, object]

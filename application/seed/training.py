@@ -1,6 +1,6 @@
 """Seed-compatible training helpers: training tags, lineage, run names, run links.
 
-They build tags with the one taxonomy of ``domain.run_tags`` and the registry, and find
+They build tags with the one taxonomy of ``domain.tags.run_tags`` and the registry, and find
 runs with the run finder; each docstring says what changed from the original.
 """
 
@@ -12,18 +12,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from trackwright.application.artifacts import upload_safely
-from trackwright.application.seed_api import default_container
-from trackwright.application.seed_finding import find_mlflow_run
+from trackwright.application.seed.finding import find_mlflow_run
+from trackwright.application.seed.runs import default_container
+from trackwright.application.use_cases.artifacts import upload_safely
 from trackwright.domain.errors import IdentityError, InvalidRunNameError
+from trackwright.domain.finding.lookup import RunLookupReport
 from trackwright.domain.lineage import Lineage, lineage_tags
+from trackwright.domain.links import run_location
 from trackwright.domain.model import RunKind
-from trackwright.domain.run_lookup import RunLookupReport
 from trackwright.domain.run_names import build_run_name, fallback_run_name
-from trackwright.domain.run_tags import grouping_tags, training_tags
-from trackwright.domain.run_urls import run_location
 from trackwright.domain.stage_context import StageContext
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
+from trackwright.domain.tags.run_tags import grouping_tags, training_tags
 
 logger = logging.getLogger(__name__)
 _KINDS = {

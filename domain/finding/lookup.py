@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from trackwright.domain.errors import RunNotFoundError, UnknownFinderStrategyError
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import Run, RunStatus
-from trackwright.domain.query import RunQuery
 
 logger = logging.getLogger(__name__)
 

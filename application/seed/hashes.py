@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from trackwright.adapters.yaml_config import load_tag_registry
-from trackwright.application.run_views import tags_of
-from trackwright.application.seed_api import default_container
+from trackwright.application.seed.runs import default_container
+from trackwright.application.use_cases.run_views import tags_of
 from trackwright.domain.errors import TrackingNotFoundError
 from trackwright.domain.identity import hash_from_tags
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 _ABSENT = "RESOURCE_DOES_NOT_EXIST"
 

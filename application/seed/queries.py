@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from trackwright.application.run_views import is_mlflow_client, metrics_of, start_and_id_of, tags_of
-from trackwright.application.seed_api import default_container
+from trackwright.application.seed.runs import default_container
+from trackwright.application.use_cases.run_views import (
+    is_mlflow_client,
+    metrics_of,
+    start_and_id_of,
+    tags_of,
+)
 from trackwright.domain.errors import UnsupportedFilterError
+from trackwright.domain.finding.queries import RunQueries, best_by, group_by
 from trackwright.domain.model import Run
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.run_queries import RunQueries, best_by, group_by
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 T = TypeVar("T")
 DEFAULT_MLFLOW_MAX_RESULTS = 1000

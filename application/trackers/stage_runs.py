@@ -13,17 +13,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from trackwright.application.run_creation import RunCreation
+from trackwright.application.use_cases.run_creation import RunCreation
+from trackwright.domain.finding.finder import RunFinder
+from trackwright.domain.finding.lookup import FindRequest
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.identity import run_key, run_key_hash
 from trackwright.domain.model import Run, RunRef, RunStatus
 from trackwright.domain.ports import TrackingPort, VersionCounterPort
-from trackwright.domain.query import RunQuery
-from trackwright.domain.run_finder import RunFinder
-from trackwright.domain.run_lookup import FindRequest
 from trackwright.domain.run_names import VERSIONED, build_run_name, counter_key
-from trackwright.domain.run_tags import RunTagBuilder
 from trackwright.domain.stage_context import StageContext
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
+from trackwright.domain.tags.run_tags import RunTagBuilder
 
 logger = logging.getLogger(__name__)
 

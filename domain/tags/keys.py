@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from trackwright.domain.errors import TagKeyError, TagRegistryConfigError
-from trackwright.domain.tag_rules import key_violations
+from trackwright.domain.tags.rules import key_violations
 
 DEFAULT_TAG_KEYS: Mapping[str, Mapping[str, str]] = {
     "grouping": {

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from trackwright.domain.model import RunKind
 from trackwright.domain.stage_context import StageContext
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 STAGE = {
     RunKind.SWEEP: "hpo",

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from trackwright.domain.errors import InvalidRunNameError, TagPolicyViolationError
-from trackwright.domain.tag_keys import RESERVED_KEYS, TagKeyRegistry
-from trackwright.domain.tag_rules import tag_violations
+from trackwright.domain.tags.keys import RESERVED_KEYS, TagKeyRegistry
+from trackwright.domain.tags.rules import tag_violations
 
 MAX_RUN_NAME_LENGTH = 256
 

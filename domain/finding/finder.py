@@ -18,16 +18,16 @@ import logging
 from collections.abc import Callable
 
 from trackwright.domain.errors import RunIndexCorruptError, RunIndexError, TrackingNotFoundError
-from trackwright.domain.model import LifecycleStage, Run, RunRef, looks_like_run_id
-from trackwright.domain.ports import RunIndexPort, TrackingPort
-from trackwright.domain.run_lookup import (
+from trackwright.domain.finding.lookup import (
     FUZZY_STRATEGIES,
     FindRequest,
     RunLookupReport,
     StrategyAttempt,
     not_found,
 )
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.model import LifecycleStage, Run, RunRef, looks_like_run_id
+from trackwright.domain.ports import RunIndexPort, TrackingPort
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 logger = logging.getLogger(__name__)
 Outcome = tuple[Run | None, str]

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from trackwright.domain.errors import TrackingNotFoundError
+from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import Run
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.query import RunQuery
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
 
 logger = logging.getLogger(__name__)
 _UP_LINKS = (

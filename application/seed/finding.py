@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from trackwright.application.container import Container
-from trackwright.application.seed_api import default_container
+from trackwright.application.seed.runs import default_container
 from trackwright.domain.errors import (
     ExperimentDeletedError,
     ExperimentNotFoundError,
     IncompleteRunKeyError,
 )
+from trackwright.domain.finding.lookup import FindRequest, RunLookupReport, StrategyAttempt
 from trackwright.domain.identity import run_key, run_key_hash, run_key_of_process
-from trackwright.domain.run_lookup import FindRequest, RunLookupReport, StrategyAttempt
-from trackwright.domain.run_tags import STAGE
-from trackwright.domain.tag_keys import TagKeyRegistry
+from trackwright.domain.tags.keys import TagKeyRegistry
+from trackwright.domain.tags.run_tags import STAGE
 
 logger = logging.getLogger(__name__)
 TRIAL_ID_STRATEGY = "trial_id_tag_search"

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from trackwright.application.stage_runs import StageRun, StageRuns
 from trackwright.application.trackers import BenchmarkResult, ModelStages, SweepTracker
+from trackwright.application.trackers.stage_runs import StageRun, StageRuns
 from trackwright.application.trackers.sweep import SweepScope, TrialScope
 from trackwright.domain.experiment_resolution import ExperimentDirectory
 from trackwright.domain.identity import study_key_hash_v2

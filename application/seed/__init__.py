@@ -1,0 +1,1 @@
+"""The seed-compatible functions: the original helpers' names and argument shapes."""

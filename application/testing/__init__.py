@@ -1,0 +1,1 @@
+"""Test tools for applications that embed trackwright: the pytest plugin."""

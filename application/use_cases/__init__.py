@@ -1,0 +1,1 @@
+"""Use cases: run creation and lifecycle, lineage queries, artifacts, the simulated pipeline."""
