@@ -15,6 +15,7 @@ from mlflow import MlflowClient
 from mlflow.entities import Metric as MlflowMetric
 from mlflow.entities import Param, RunTag
 from mlflow.entities import Run as MlflowRun
+from mlflow.entities import RunStatus as MlflowRunStatus
 
 from trackwright.adapters.mlflow_store.errors import translating
 from trackwright.adapters.mlflow_store.filters import CompiledQuery, compile_query
@@ -156,9 +157,20 @@ class MlflowTracking:
             )
 
     def set_terminated(self, run_id: str, status: RunStatus, end_time: int | None = None) -> None:
-        """See ``TrackingPort.set_terminated``."""
+        """See ``TrackingPort.set_terminated`` (one ``UpdateRun`` request, nothing printed).
+
+        ``MlflowClient.set_terminated`` first GETs the run on a REST store only to print a
+        "View run" link to stdout: one extra request and two output lines per run. The
+        store's ``update_run_info`` is the request it then makes, so it is called directly.
+        """
+        ended = end_time if end_time is not None else _now_ms()
         with translating("set_terminated"):
-            self._client.set_terminated(run_id, status=RunStatus(status).value, end_time=end_time)
+            self._client._tracking_client.store.update_run_info(
+                run_id,
+                run_status=MlflowRunStatus.from_string(RunStatus(status).value),
+                end_time=ended,
+                run_name=None,
+            )
 
     def delete_run(self, run_id: str) -> None:
         """See ``TrackingPort.delete_run``."""

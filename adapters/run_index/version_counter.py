@@ -1,26 +1,32 @@
-"""``FileVersionCounter``: run-name versions in a JSON file, allocated under a file lock.
+"""``FileVersionCounter``: run-name versions in a sqlite3 file, allocated in one transaction.
 
-Allocation is one locked read-modify-write: there is no reserve/commit pair to leave
-half done (the original's trial and refit reservations were never committed, W-18). The
-file keeps at most ``max_keys`` keys, the least recently used going first, so it does
-not grow forever (W-21). A corrupt file is moved aside and restarted, with a WARNING.
+Allocation is one ``IMMEDIATE`` transaction (see ``sqlite_file``): there is no
+reserve/commit pair to leave half done (the original's trial and refit reservations were
+never committed, W-18), and concurrent processes never get the same number. The file keeps
+at most ``max_keys`` keys, the least recently used going first, so it does not grow forever
+(W-21). A file that is not such a database is moved aside and restarted, with a WARNING.
+An earlier version's JSON counter (``run_name_counter.json``) is not read.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from trackwright.adapters.run_index.locked_file import LockedFile
+from trackwright.adapters.run_index.sqlite_file import SqliteFile
+from trackwright.domain.run_index import utc_now_iso
 
 DEFAULT_MAX_KEYS = 1000
+APPLICATION_ID = 0x74775643  # "twVC"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS counters (
+    counter_key TEXT PRIMARY KEY, last INTEGER NOT NULL, used_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS counters_by_use ON counters (used_at)
+"""
 
 
 def default_counter_path() -> Path:
-    """``.trackwright/run_name_counter.json`` under the current folder."""
-    return Path.cwd() / ".trackwright" / "run_name_counter.json"
+    """``.trackwright/run_name_counter.sqlite3`` under the current folder."""
+    return Path.cwd() / ".trackwright" / "run_name_counter.sqlite3"
 
 
 class FileVersionCounter:
@@ -29,33 +35,20 @@ class FileVersionCounter:
     def __init__(
         self, path: str | Path, max_keys: int = DEFAULT_MAX_KEYS, lock_timeout: float = 10.0
     ) -> None:
-        self._file = LockedFile(path, lock_timeout)
+        self._file = SqliteFile(path, APPLICATION_ID, SCHEMA, lock_timeout)
         self.max_keys = max_keys
 
     def next_version(self, counter_key: str) -> int:
         """See ``VersionCounterPort.next_version``."""
-        with self._file.locked():
-            counters = self._read()
-            version = int(counters.get(counter_key, {}).get("last", 0)) + 1
-            counters[counter_key] = {"last": version, "used_at": datetime.now(UTC).isoformat()}
-            self._file.write_text(json.dumps(self._bounded(counters), indent=2, sort_keys=True))
-        return version
-
-    def _read(self) -> dict[str, Any]:
-        try:
-            text = self._file.read_text()
-            counters = json.loads(text) if text else {}
-            if not isinstance(counters, dict):
-                raise ValueError("the counter file does not hold a mapping")
-            return counters
-        except (ValueError, UnicodeDecodeError) as exc:
-            self._file.move_aside(str(exc))
-            return {}
-
-    def _bounded(self, counters: dict[str, Any]) -> dict[str, Any]:
-        if len(counters) <= self.max_keys:
-            return counters
-        newest = sorted(
-            counters.items(), key=lambda kv: str(kv[1].get("used_at", "")), reverse=True
-        )
-        return dict(newest[: self.max_keys])
+        with self._file.writing() as db:
+            version = db.execute(
+                "INSERT INTO counters VALUES (?, 1, ?) ON CONFLICT (counter_key) DO UPDATE "
+                "SET last = last + 1, used_at = excluded.used_at RETURNING last",
+                (counter_key, utc_now_iso()),
+            ).fetchone()[0]
+            db.execute(
+                "DELETE FROM counters WHERE counter_key IN (SELECT counter_key FROM counters "
+                "ORDER BY used_at DESC LIMIT -1 OFFSET ?)",
+                (self.max_keys,),
+            )
+        return int(version)

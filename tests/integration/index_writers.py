@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trackwright.adapters.run_index import FileRunIndex
+from trackwright.adapters.run_index import SqliteRunIndex
 from trackwright.domain.identity import sha256_hex
 from trackwright.domain.model import RunRef
 
@@ -18,7 +18,7 @@ def expected_entry(writer: int, i: int) -> tuple[str, str]:
 
 def write_entries(path: str, writer: int, count: int, barrier: Any) -> None:
     """Wait for every writer, then record ``count`` entries one write at a time."""
-    index = FileRunIndex(path, lock_timeout=120)
+    index = SqliteRunIndex(path, lock_timeout=120)
     barrier.wait()
     for i in range(count):
         key, run_id = expected_entry(writer, i)

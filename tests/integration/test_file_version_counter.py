@@ -14,7 +14,7 @@ def _allocate(path: str, count: int, queue: multiprocessing.Queue) -> None:  # t
 
 
 def test_four_processes_never_get_the_same_version(tmp_path: Path) -> None:
-    path = str(tmp_path / "counter.json")
+    path = str(tmp_path / "counter.sqlite3")
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     workers = [context.Process(target=_allocate, args=(path, 50, queue)) for _ in range(4)]
@@ -27,14 +27,14 @@ def test_four_processes_never_get_the_same_version(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_counter_file_is_moved_aside_and_restarted(tmp_path: Path) -> None:
-    path = tmp_path / "counter.json"
+    path = tmp_path / "counter.sqlite3"
     path.write_text("{not json")
     assert FileVersionCounter(path).next_version("k") == 1
-    assert len(list(tmp_path.glob("counter.json.corrupt-*"))) == 1
+    assert len(list(tmp_path.glob("counter.sqlite3.corrupt-*"))) == 1
 
 
 def test_the_file_keeps_at_most_max_keys(tmp_path: Path) -> None:
-    counter = FileVersionCounter(tmp_path / "counter.json", max_keys=3)
+    counter = FileVersionCounter(tmp_path / "counter.sqlite3", max_keys=3)
     for key in "abcde":
         counter.next_version(key)
     assert counter.next_version("e") == 2

@@ -1,20 +1,20 @@
-"""The run index adapters: shared behaviour on both, and the file's concurrency and repair."""
+"""The run index adapters: shared behaviour on both; the sqlite file's concurrency and repair."""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import sqlite3
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 from tests.integration.index_writers import URI, expected_entry, write_entries
 from trackwright.adapters.memory import InMemoryTracking
 from trackwright.adapters.memory.run_index import InMemoryRunIndex
-from trackwright.adapters.run_index import FileRunIndex
+from trackwright.adapters.run_index import SqliteRunIndex
 from trackwright.domain.errors import RunIndexCorruptError, RunIndexUnavailableError
 from trackwright.domain.finding.finder import RunFinder
 from trackwright.domain.finding.lookup import FindRequest
@@ -31,7 +31,7 @@ KEY = "k" * 64
 def index(request: pytest.FixtureRequest, tmp_path: Path) -> RunIndexPort:
     if request.param == "memory":
         return InMemoryRunIndex(max_entries=2)
-    return FileRunIndex(tmp_path / "index.json", max_entries=2, touch_interval=timedelta(0))
+    return SqliteRunIndex(tmp_path / "index.sqlite3", max_entries=2, touch_interval=timedelta(0))
 
 
 def test_an_entry_is_found_by_tracking_uri_and_key(index: RunIndexPort) -> None:
@@ -69,7 +69,7 @@ def test_the_least_recently_used_entry_is_evicted_when_full(index: RunIndexPort)
 
 
 def test_eight_processes_writing_at_once_lose_no_entry(tmp_path: Path) -> None:
-    path = tmp_path / "shared" / "index.json"
+    path = tmp_path / "shared" / "index.sqlite3"
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(8)
     writers = [
@@ -80,44 +80,63 @@ def test_eight_processes_writing_at_once_lose_no_entry(tmp_path: Path) -> None:
     for process in writers:
         process.join(timeout=120)
     assert [p.exitcode for p in writers] == [0] * 8
-    stored = {(e.run_key_hash, e.run_id) for e in FileRunIndex(path).entries()}
+    stored = {(e.run_key_hash, e.run_id) for e in SqliteRunIndex(path).entries()}
     assert stored == {expected_entry(w, i) for w in range(8) for i in range(200)}
-    assert Path(f"{path}.lock").exists()
-    assert sorted(p.name for p in path.parent.iterdir()) == ["index.json", "index.json.lock"]
+    assert not list(path.parent.glob("*.corrupt-*"))
 
 
-def test_the_lock_file_is_kept_after_release(tmp_path: Path) -> None:
-    index = FileRunIndex(tmp_path / "index.json")
-    index.record(URI, KEY, RunRef("a" * 32, "1"))
-    assert (tmp_path / "index.json.lock").exists()
+def test_a_held_write_lock_is_an_error_not_an_unlocked_write(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite3"
+    index = SqliteRunIndex(path, lock_timeout=0.05)
+    index.record(URI, "first", RunRef("a" * 32, "1"))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(RunIndexUnavailableError, match="not taken"):
+            index.record(URI, KEY, RunRef("b" * 32, "1"))
+        assert index.lookup(URI, "first") is not None
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert index.lookup(URI, KEY) is None
 
 
-def test_a_held_lock_is_an_error_not_an_unlocked_write(tmp_path: Path) -> None:
-    path = tmp_path / "index.json"
-    index = FileRunIndex(path, lock_timeout=0.05)
-    with FileLock(f"{path}.lock"), pytest.raises(RunIndexUnavailableError, match="not taken"):
-        index.record(URI, KEY, RunRef("a" * 32, "1"))
-    assert not path.exists()
+def test_lookups_go_on_while_another_process_holds_the_write_lock(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite3"
+    SqliteRunIndex(path).record(URI, KEY, RunRef("a" * 32, "1"))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        found = SqliteRunIndex(path, lock_timeout=0.05).lookup(URI, KEY)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert found is not None and found.run_id == "a" * 32
 
 
-@pytest.mark.parametrize(
-    "content",
-    [
-        "{not json",
-        '{"format": "something-else"}',
-        '{"format": "trackwright-run-index", "version": 1, "stores": {"u": {"k": {}}}}',
-    ],
-)
+def _another_database(path: Path) -> bytes:
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE notes (body TEXT)")
+    other.commit()
+    other.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["garbage", "json index", "another database"])
 def test_a_corrupt_index_is_reported_kept_aside_and_rebuilt(
-    tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "index.json"
-    path.write_text(content, encoding="utf-8")
-    index = FileRunIndex(path)
+    path = tmp_path / "index.sqlite3"
+    if kind == "another database":
+        content = _another_database(path)
+    else:
+        content = b"{not json" if kind == "garbage" else b'{"format": "trackwright-run-index"}'
+        path.write_bytes(content)
+    index = SqliteRunIndex(path)
     with caplog.at_level(logging.WARNING), pytest.raises(RunIndexCorruptError) as caught:
         index.lookup("u", "k")
     assert any("corrupt" in r.getMessage() for r in caplog.records)
-    assert Path(caught.value.moved_to).read_text(encoding="utf-8") == content
+    assert Path(caught.value.moved_to).read_bytes() == content
     assert index.lookup("u", "k") is None
     index.record("u", "k", RunRef("a" * 32, "1"))
     assert index.entries()[0].run_id == "a" * 32
@@ -126,13 +145,13 @@ def test_a_corrupt_index_is_reported_kept_aside_and_rebuilt(
 def test_a_write_over_a_corrupt_index_warns_and_keeps_the_new_entry(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "index.json"
+    path = tmp_path / "index.sqlite3"
     path.write_bytes(b"\xff\xfe garbage")
     with caplog.at_level(logging.WARNING):
-        FileRunIndex(path).record(URI, KEY, RunRef("a" * 32, "1"))
+        SqliteRunIndex(path).record(URI, KEY, RunRef("a" * 32, "1"))
     assert any("corrupt" in r.getMessage() for r in caplog.records)
-    assert [e.run_id for e in FileRunIndex(path).entries()] == ["a" * 32]
-    assert len(list(tmp_path.glob("index.json.corrupt-*"))) == 1
+    assert [e.run_id for e in SqliteRunIndex(path).entries()] == ["a" * 32]
+    assert len(list(tmp_path.glob("index.sqlite3.corrupt-*"))) == 1
 
 
 def test_the_finder_reports_a_corrupt_index_and_still_finds_the_run(tmp_path: Path) -> None:
@@ -140,10 +159,26 @@ def test_the_finder_reports_a_corrupt_index_and_still_finds_the_run(tmp_path: Pa
     exp = fake.create_experiment("e")
     key = run_key_hash("hpo:bert:trial_1")
     run = fake.create_run(exp, "r", {"code.run_key_hash": key})
-    path = tmp_path / "index.json"
+    path = tmp_path / "index.sqlite3"
     path.write_text("[]", encoding="utf-8")
-    finder = RunFinder(fake, FileRunIndex(path), TagKeyRegistry.defaults())
+    finder = RunFinder(fake, SqliteRunIndex(path), TagKeyRegistry.defaults())
     report = finder.find(FindRequest(exp, run_key_hash=key))
     assert report.run_id == run.run_id and report.strategy_used == "tag_run_key_hash"
     assert "corrupt" in report.strategies_attempted[0].outcome
     assert finder.find(FindRequest(exp, run_key_hash=key)).strategy_used == "local_index"
+
+
+def test_a_full_index_stays_at_its_bound_and_keeps_the_newest(tmp_path: Path) -> None:
+    index = SqliteRunIndex(tmp_path / "index.sqlite3", max_entries=5)
+    for i in range(20):
+        index.record(URI, f"key-{i:02d}", RunRef(f"{i:032x}", "1"))
+    assert len(index) == 5
+    assert sorted(e.run_key_hash for e in index.entries()) == [f"key-{i}" for i in range(15, 20)]
+
+
+def test_recording_a_key_again_replaces_its_entry(tmp_path: Path) -> None:
+    index = SqliteRunIndex(tmp_path / "index.sqlite3")
+    index.record(URI, KEY, RunRef("a" * 32, "1"))
+    index.record(URI, KEY, RunRef("b" * 32, "2"))
+    found = index.lookup(URI, KEY)
+    assert len(index) == 1 and found is not None and found.run_id == "b" * 32
