@@ -14,19 +14,23 @@ from trackwright.domain.tags.keys import TagKeyRegistry
 logger = logging.getLogger(__name__)
 
 
-def load_tag_registry(path: str | Path | None) -> TagKeyRegistry:
+def load_tag_registry(path: str | Path | None, *, missing_ok: bool = True) -> TagKeyRegistry:
     """The registry: built-in keys, overridden by the file's entries when a file is given.
 
-    A missing path gives the defaults (logged at INFO). An empty file counts as no
-    overrides (the original crashed on one).
+    A missing file gives the defaults (logged at INFO) when ``missing_ok``, as for the
+    optional ``<config_dir>/tags.yaml``; a file the user named (``TRACKWRIGHT_TAGS_FILE``)
+    must exist. An empty file counts as no overrides (the original crashed on one).
 
     Raises:
         TagRegistryConfigError: The file is not valid YAML, not a mapping, has a
-            non-integer ``schema_version``, or holds an invalid tag key.
+            non-integer ``schema_version``, or holds an invalid tag key; or it does not
+            exist and ``missing_ok`` is False.
     """
     if path is None:
         return TagKeyRegistry.defaults()
     file = Path(path)
+    if not file.is_file() and not missing_ok:
+        raise TagRegistryConfigError(f"the tag-key file {file} does not exist")
     if not file.is_file():
         logger.info("no tag-key file at %s; using the built-in keys", file)
         return TagKeyRegistry.defaults()

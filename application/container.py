@@ -34,9 +34,7 @@ if TYPE_CHECKING:
 def mlflow_tracking(tracking_uri: str | None) -> MlflowTracking:
     """The MLflow adapter, imported on first use."""
     from trackwright.adapters.mlflow_store import MlflowTracking
-    from trackwright.adapters.mlflow_store.http_retries import leave_http_retries_to_trackwright
 
-    leave_http_retries_to_trackwright()
     return MlflowTracking(tracking_uri)
 
 
@@ -55,7 +53,7 @@ def artifact_store(tracking: TrackingPort) -> ArtifactPort:
 
 
 def _policy(registry_file: str | None, tracking: TrackingPort) -> TagPolicy:
-    return TagPolicy(load_tag_registry(registry_file), tracking.tracking_uri)
+    return TagPolicy(load_tag_registry(registry_file, missing_ok=False), tracking.tracking_uri)
 
 
 def retrying_tracking(

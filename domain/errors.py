@@ -105,6 +105,15 @@ class TrackingRateLimitedError(TrackingUnavailableError):
     """The backend asked the caller to slow down (HTTP 429)."""
 
 
+class TrackingStoreError(TrackingError):
+    """The store cannot be used as configured; repeating the call will not help.
+
+    A URI no store understands, a path that is not a database, a folder that cannot be
+    written, a database that cannot be read, or (for commands that only read) a store
+    that does not exist.
+    """
+
+
 class InvalidExperimentNameError(DomainError, ValueError):
     """An experiment name is None, empty, whitespace-only or over 500 characters."""
 

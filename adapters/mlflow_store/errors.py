@@ -4,6 +4,11 @@ The decision reads the exception's type and MLflow ``error_code``. The one excep
 when MLflow's HTTP client has used up its own retries on a 429 or 5xx answer, urllib3 keeps
 the status only in the text of its ``ResponseError`` ("too many 503 error responses").
 
+Failures below MLflow's own error handling (the SQL store's engine, the file system) are
+translated here too: a locked database is ``TrackingUnavailableError`` (worth repeating);
+any other ``sqlalchemy`` error and any ``OSError`` is ``TrackingStoreError`` (the store
+cannot be used as configured). So ``except TrackingError`` catches every store failure.
+
 Transport failures are split by what the caller can know: a connection that was never
 made (refused, connect timeout) is ``TrackingUnavailableError`` (nothing was applied); a
 request sent without an answer (read timeout, connection dropped) is
@@ -17,35 +22,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import requests
+import sqlalchemy.exc
 import urllib3.exceptions
 from mlflow.exceptions import MlflowException
 
+from trackwright.adapters.mlflow_store.http_retries import inside_trackwright_call
+from trackwright.domain.error_codes import error_for_code
 from trackwright.domain.errors import (
-    TrackingAlreadyExistsError,
     TrackingError,
-    TrackingInvalidValueError,
-    TrackingNotFoundError,
     TrackingRateLimitedError,
+    TrackingStoreError,
     TrackingTimeoutError,
     TrackingUnavailableError,
 )
 from trackwright.domain.uris import redacted_text
 
-_BY_CODE: dict[str, type[TrackingError]] = {
-    "RESOURCE_DOES_NOT_EXIST": TrackingNotFoundError,
-    "ENDPOINT_NOT_FOUND": TrackingNotFoundError,
-    "NOT_FOUND": TrackingNotFoundError,
-    "RESOURCE_ALREADY_EXISTS": TrackingAlreadyExistsError,
-    "INVALID_PARAMETER_VALUE": TrackingInvalidValueError,
-    "INVALID_STATE": TrackingInvalidValueError,
-    "BAD_REQUEST": TrackingInvalidValueError,
-    "MALFORMED_REQUEST": TrackingInvalidValueError,
-    "REQUEST_LIMIT_EXCEEDED": TrackingRateLimitedError,
-    "RESOURCE_EXHAUSTED": TrackingRateLimitedError,
-    "TEMPORARILY_UNAVAILABLE": TrackingUnavailableError,
-    "SERVICE_UNDER_MAINTENANCE": TrackingUnavailableError,
-    "DEADLINE_EXCEEDED": TrackingUnavailableError,
-}
 _TRANSPORT_FAILURES = (
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
@@ -101,22 +92,39 @@ def translated(exc: Exception, operation: str) -> TrackingError:
     if _transport_failure(exc) is not None:
         return _transport_error(exc, operation)
     if isinstance(exc, MlflowException):
-        kind = _BY_CODE.get(str(exc.error_code), TrackingError)
+        kind = error_for_code(exc.error_code)
         return kind(redacted_text(str(exc.message)), operation=operation)
+    if isinstance(exc, sqlalchemy.exc.SQLAlchemyError | OSError):
+        return _store_error(exc, operation)
     return TrackingError(redacted_text(f"{type(exc).__name__}: {exc}"), operation=operation)
+
+
+def _store_error(exc: BaseException, operation: str) -> TrackingError:
+    """A database or file-system failure under MLflow, as one line a person can act on."""
+    original = getattr(exc, "orig", None) or exc
+    text = redacted_text(str(original).splitlines()[0] if str(original) else type(exc).__name__)
+    if "database is locked" in text:
+        return TrackingUnavailableError(f"the database is busy: {text}", operation=operation)
+    if isinstance(exc, sqlalchemy.exc.SQLAlchemyError):
+        text = f"the database cannot be used: {text}"
+    return TrackingStoreError(text, operation=operation)
 
 
 @contextmanager
 def translating(operation: str) -> Iterator[None]:
     """Re-raise MLflow and transport failures inside the block as ``TrackingError``.
 
+    Every call of the MLflow adapter runs in this block, so it is also where MLflow's own
+    HTTP retries are turned off for trackwright's calls (``http_retries``).
+
     The cause is chained (``raise ... from``) unless its text holds credentials of a
     tracking URI: then only the redacted translation is raised, so no traceback or
     ``logger.exception`` shows a password.
     """
     try:
-        yield
-    except (MlflowException, requests.exceptions.RequestException) as exc:
+        with inside_trackwright_call():
+            yield
+    except (MlflowException, sqlalchemy.exc.SQLAlchemyError, OSError) as exc:
         error = translated(exc, operation)
         if any(redacted_text(str(e)) != str(e) for e in _chain(exc)):
             raise error from None

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+import mlflow
 from mlflow import MlflowClient
 from mlflow.entities import Metric as MlflowMetric
 from mlflow.entities import Param, RunTag
@@ -19,6 +20,8 @@ from mlflow.entities import RunStatus as MlflowRunStatus
 
 from trackwright.adapters.mlflow_store.errors import translating
 from trackwright.adapters.mlflow_store.filters import CompiledQuery, compile_query
+from trackwright.adapters.mlflow_store.http_retries import scope_http_retries
+from trackwright.adapters.mlflow_store.stores import check_store, opening_store
 from trackwright.domain.errors import TrackingInvalidValueError
 from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
@@ -67,11 +70,27 @@ class MlflowTracking:
         tracking_uri: The store; None uses MLflow's own default resolution
             (``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db`` in MLflow 3).
         page_size: Runs asked for per search request while paging.
+        create_store: Whether a local store that does not exist yet may be created
+            (False for tools that only read: a mistyped path is then an error).
+
+    Raises:
+        TrackingStoreError: A local store cannot be opened (checked before MLflow's
+            own engine retries, so in milliseconds), or does not exist and
+            ``create_store`` is False.
     """
 
-    def __init__(self, tracking_uri: str | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> None:
-        with translating("connect"):
-            self._client = MlflowClient(tracking_uri=tracking_uri)
+    def __init__(
+        self,
+        tracking_uri: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        *,
+        create_store: bool = True,
+    ) -> None:
+        scope_http_retries()
+        uri = tracking_uri or mlflow.get_tracking_uri()
+        check_store(uri, create=create_store)  # before MlflowClient, which opens the store
+        with opening_store():
+            self._client = MlflowClient(tracking_uri=uri)
             self._uri = str(self._client.tracking_uri)
         self._page_size = page_size
         logger.debug("MLflow tracking adapter on %s", redacted_uri(self._uri))
@@ -98,6 +117,12 @@ class MlflowTracking:
             LifecycleStage(found.lifecycle_stage),
             MappingProxyType(dict(found.tags)),
         )
+
+    def active_experiment_names(self, limit: int) -> list[str]:
+        """Up to ``limit`` names of active experiments (for "did you mean" messages)."""
+        with translating("search_experiments"):
+            found = self._client.search_experiments(max_results=limit)
+        return [e.name for e in found]
 
     def create_experiment(self, name: str) -> str:
         """See ``TrackingPort.create_experiment``."""

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 import click
 
-from trackwright.application.cli.render import as_dict, tree, tree_lines
+from trackwright.application.cli.render import as_dict, terminal_safe, tree, tree_lines
 from trackwright.application.cli.session import Session, reported_failures
 from trackwright.application.use_cases.pipeline import PipelineConfig, SimulatedPipeline
 from trackwright.domain.finding.query import RunQuery
@@ -34,7 +34,7 @@ def demo(session: Session, backbones: str, trials: int, folds: int, experiment_p
     started = time.monotonic()
 
     def progress(message: str) -> None:
-        click.echo(f"[{time.monotonic() - started:6.1f}s] {message}", err=True)
+        click.echo(terminal_safe(f"[{time.monotonic() - started:6.1f}s] {message}"), err=True)
 
     with reported_failures():
         pipeline = SimulatedPipeline(
@@ -48,18 +48,22 @@ def demo(session: Session, backbones: str, trials: int, folds: int, experiment_p
         )
         progress(f"done: {len(runs)} runs in {len(result.experiment_ids)} experiments")
         ui = f"mlflow ui --backend-store-uri {without_credentials(session.tracking_uri)}"
+        experiments = result.experiment_names
         payload = {
             "runs": [{**as_dict(r), "depth": d} for d, r in tree(runs)],
             "run_count": len(runs),
+            "experiments": experiments,
             "sweeps": result.sweeps,
             "conversions": result.conversions,
             "browse": ui,
         }
-        session.emit(payload, lambda: _summary(runs, ui))
+        session.emit(payload, lambda: _summary(runs, experiments, ui))
 
 
-def _summary(runs: Sequence[Run], ui: str) -> Iterator[str]:
+def _summary(runs: Sequence[Run], experiments: Sequence[str], ui: str) -> Iterator[str]:
     yield from tree_lines(runs)
     yield ""
-    yield f"{len(runs)} runs recorded. Browse them with:"
+    yield f"{len(runs)} runs recorded in the experiments {', '.join(experiments)}."
+    yield f"Show one with:  trackwright tree {experiments[-1]}" if experiments else ""
+    yield "Browse them with:"
     yield f"  {ui}"

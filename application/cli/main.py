@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import click
@@ -12,6 +13,8 @@ from trackwright.application.cli.session import (
     DEFAULT_STORE,
     NothingFoundError,
     Session,
+    UsageError,
+    quiet_library_logs,
     reported_failures,
 )
 from trackwright.application.use_cases.lineage_query import LineageQuery, LineageStep
@@ -25,6 +28,7 @@ from trackwright.domain.finding.lookup import (
 from trackwright.domain.finding.queries import best_run_by_metric
 from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import looks_like_run_id
+from trackwright.domain.tags.policy import is_azure_ml_uri
 
 
 @click.group()
@@ -36,15 +40,30 @@ from trackwright.domain.model import looks_like_run_id
     help="The MLflow store (MLFLOW_TRACKING_URI when set).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print the library's log lines.")
 @click.pass_context
-def main(ctx: click.Context, tracking_uri: str, as_json: bool) -> None:
-    """Create, tag, link and find MLflow runs of HPO sweeps and what comes after them."""
-    ctx.obj = Session(tracking_uri, as_json)
+def main(ctx: click.Context, tracking_uri: str, as_json: bool, verbose: bool) -> None:
+    """Create, tag, link and find MLflow runs of HPO sweeps and what comes after them.
+
+    Settings come from the environment as for the library (TRACKWRIGHT_RETRY_ATTEMPTS,
+    TRACKWRIGHT_TAGS_FILE, ...). Exit codes: 0 done, 1 nothing found, 2 the command
+    cannot run as asked.
+    """
+    quiet_library_logs(verbose)
+    creates = ctx.invoked_subcommand == "demo"
+    ctx.obj = Session(tracking_uri, as_json, creates_store=creates, verbose=verbose)
 
 
-def _checked_run_id(run_id: str) -> str:
-    if not looks_like_run_id(run_id):
-        raise InvalidRunIdError(f"{run_id!r} is not a run id")
+_GENERATED_RUN_ID = re.compile(
+    r"^(?:[0-9a-f]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})$"
+)
+
+
+def _checked_run_id(session: Session, run_id: str) -> str:
+    """MLflow's stores make 32-hex run ids; Azure ML's may be any MLflow-valid id."""
+    generated = _GENERATED_RUN_ID.match(run_id) is not None
+    if not looks_like_run_id(run_id) or not (generated or is_azure_ml_uri(session.tracking_uri)):
+        raise InvalidRunIdError(f"{run_id!r} is not a run id (32 hexadecimal characters)")
     return run_id
 
 
@@ -97,6 +116,10 @@ def find_command(
     """Find one run and print the finder's report (exit 1 when nothing is found)."""
     pairs = dict(_tag_pair(t) for t in tags)
     with reported_failures():
+        if not (run_id or run_key_hash or trial_id or pairs or fuzzy):
+            raise UsageError(
+                "find needs a criterion: --run-id, --run-key-hash, --trial-id, --tag or --fuzzy"
+            )
         if trial_id:
             report = _by_trial_id(session, experiment, trial_id)
             session.emit(report_dict(report), lambda: _report_lines(report))
@@ -165,11 +188,11 @@ def lineage_command(
         query = LineageQuery(session.container.tracking(), session.container.tag_policy().registry)
         if down:
             ids = [session.experiment_id(name) for name in experiments]
-            steps = query.down(_checked_run_id(run_id), ids)
+            steps = query.down(_checked_run_id(session, run_id), ids)
             if not steps:
                 raise NothingFoundError(f"nothing derives from run {run_id}")
         else:
-            steps = query.up(_checked_run_id(run_id))
+            steps = query.up(_checked_run_id(session, run_id))
         payload = [{**as_dict(s.run), "via": s.via} for s in steps]
         session.emit(payload, lambda: _lineage_lines(steps, down))
 

@@ -1,11 +1,48 @@
-"""Turning runs into lines a person reads, or into JSON-ready dictionaries."""
+"""Turning runs into lines a person reads, or into JSON-ready dictionaries.
+
+Stored text (run names, tags, experiment names) is written by anyone who can write to the
+store, so every line meant for a terminal goes through ``terminal_safe`` on its way out
+(``Session.emit`` and ``fail`` apply it): control and format characters are shown as
+escapes, never sent to the terminal. JSON output escapes them by its own rules.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from trackwright.domain.model import Run
+from trackwright.domain.model import LifecycleStage, Run
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Controls (ESC, BEL, NUL, newlines, DEL, C1), format characters (bidi overrides,
+zero-width), surrogates, private-use and unassigned code points, line/paragraph separators."""
+_NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if unicodedata.category(char) not in _UNSAFE_CATEGORIES:
+        return char
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with every character a terminal would act on shown as an escape.
+
+    A backslash is doubled, so an escape in the output always stands for the character.
+
+    >>> terminal_safe("run\x1b[2J\x07 ok")
+    'run\\x1b[2J\\x07 ok'
+    """
+    if text.isprintable() and "\\" not in text:
+        return text
+    return "".join(_escaped(c) for c in text)
+
 
 PREFERRED_METRICS = ("macro-f1", "cv_mean", "throughput_samples_per_sec", "onnx_model_size_mb")
 
@@ -29,6 +66,7 @@ def as_dict(run: Run, metric: str | None = None) -> dict[str, Any]:
         "name": run.name,
         "kind": kind_of(run),
         "status": run.status.value,
+        "deleted": run.lifecycle_stage is LifecycleStage.DELETED,
         "experiment_id": run.experiment_id,
         "parent_run_id": run.parent_run_id,
         "metric": {"name": shown[0], "value": shown[1]} if shown else None,
@@ -36,11 +74,13 @@ def as_dict(run: Run, metric: str | None = None) -> dict[str, Any]:
 
 
 def line(run: Run, depth: int = 0, metric: str | None = None) -> str:
-    """``<indent><kind> <status> <metric> <name> <run id>``."""
+    """``<indent><kind> <status> <metric> <name> <run id>``, then ``[deleted]`` if it is."""
     shown = key_metric(run, metric)
     value = f"{shown[0]}={shown[1]:.4f}" if shown else "-"
     indent = "  " * depth
-    return f"{indent}{kind_of(run):<14} {run.status.value:<8} {value:<22} {run.name}  {run.run_id}"
+    deleted = "  [deleted]" if run.lifecycle_stage is LifecycleStage.DELETED else ""
+    status = run.status.value
+    return f"{indent}{kind_of(run):<14} {status:<8} {value:<22} {run.name}  {run.run_id}{deleted}"
 
 
 def tree(runs: Sequence[Run]) -> list[tuple[int, Run]]:

@@ -3,11 +3,19 @@
 Exit codes: 0 success, 1 nothing found, 2 the command cannot run as asked (bad usage,
 malformed input, a store that cannot be reached or a URI no store understands). A failure
 is one line on stderr, never a traceback; credentials in URIs are never printed.
+
+The settings are the library's (``TrackwrightSettings.from_env``: ``TRACKWRIGHT_*``
+variables), with the store from ``--tracking-uri``; a person is waiting, so without
+``TRACKWRIGHT_RETRY_ATTEMPTS`` a call is tried 3 times, not the library's 5. Commands
+that only read open the store without creating it: a mistyped sqlite path is an error,
+not a new empty database.
+Library log lines are not printed unless ``--verbose`` asks for them.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -16,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import click
+from pydantic import ValidationError
 
+from trackwright.application.cli.render import terminal_safe
 from trackwright.application.container import Container, build_container
 from trackwright.application.settings import TrackwrightSettings
 from trackwright.application.trackers.stage_runs import StageRuns
@@ -32,10 +42,17 @@ from trackwright.domain.uris import redacted_text, redacted_uri
 DEFAULT_STORE = "sqlite:///mlflow.db"
 NOT_FOUND, BAD_USAGE = 1, 2
 _HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_TIMEOUT": "10"}  # fail fast on a dead server
+_RETRY_VARIABLE = "TRACKWRIGHT_RETRY_ATTEMPTS"
+INTERACTIVE_ATTEMPTS = 3
+"""A person is waiting: 3 attempts (about 0.6 s of waits) unless the variable says otherwise."""
 
 
 class NothingFoundError(DomainError):
     """The command ran and found nothing (exit 1)."""
+
+
+class UsageError(DomainError):
+    """The command was asked for something it cannot do as given (exit 2)."""
 
 
 @dataclass
@@ -44,15 +61,33 @@ class Session:
 
     tracking_uri: str = field(repr=False)
     as_json: bool = False
+    creates_store: bool = False
+    verbose: bool = False
     _container: Container | None = field(default=None, repr=False)
 
     @property
     def container(self) -> Container:
-        """The container on this store, built on first use."""
+        """The container on this store, built on first use.
+
+        Raises:
+            TrackingStoreError: A command that only reads was pointed at a store that does
+                not exist, or the store cannot be opened.
+        """
         if self._container is None:
             for name, value in _HTTP_DEFAULTS.items():
                 os.environ.setdefault(name, value)
-            self._container = build_container(TrackwrightSettings(tracking_uri=self.tracking_uri))
+            update: dict[str, object] = {"tracking_uri": self.tracking_uri}
+            if _RETRY_VARIABLE not in os.environ:
+                update["retry_attempts"] = INTERACTIVE_ATTEMPTS
+            settings = TrackwrightSettings.from_env().model_copy(update=update)
+            if settings.backend == "mlflow":
+                from trackwright.adapters.mlflow_store.stores import check_store
+
+                check_store(self.tracking_uri, create=self.creates_store)
+            self._container = build_container(settings)
+            self._container.tag_policy()  # a broken TRACKWRIGHT_TAGS_FILE fails here
+            if not self.verbose:
+                logging.getLogger("mlflow").setLevel(logging.ERROR)
         return self._container
 
     def stage_runs(self) -> StageRuns:
@@ -68,9 +103,22 @@ class Session:
         found = self.container.experiments().find(name)
         if found is None:
             raise NothingFoundError(
-                f"no experiment named {name!r} in {redacted_uri(self.tracking_uri)}"
+                f"no experiment named {name!r} in {redacted_uri(self.tracking_uri)}; "
+                + self._known_experiments()
             )
         return found.experiment_id
+
+    def _known_experiments(self, shown: int = 10) -> str:
+        from trackwright.adapters.mlflow_store import MlflowTracking
+
+        tracking = self.container.tracking()
+        if not isinstance(tracking, MlflowTracking):
+            return "list them with mlflow's own tools"
+        names = tracking.active_experiment_names(shown + 1)
+        if not names:
+            return "it has no experiments"
+        more = ", ..." if len(names) > shown else ""
+        return "experiments there: " + ", ".join(repr(n) for n in names[:shown]) + more
 
     def emit(self, payload: Any, human: Callable[[], Iterator[str]]) -> None:
         """Print ``payload`` as JSON with ``--json``, else the human lines."""
@@ -78,13 +126,35 @@ class Session:
             click.echo(json.dumps(payload, indent=2, sort_keys=True, default=str))
         else:
             for line in human():
-                click.echo(line)
+                click.echo(terminal_safe(line))
 
 
 def fail(message: str, code: int) -> NoReturn:
-    """One line on stderr, then exit with ``code``."""
-    click.echo(f"trackwright: {message}", err=True)
+    """One line on stderr (control characters escaped), then exit with ``code``."""
+    click.echo(f"trackwright: {terminal_safe(message)}", err=True)
     sys.exit(code)
+
+
+def quiet_library_logs(verbose: bool) -> None:
+    """Print library log lines only with ``--verbose``: a failure is one line of its own.
+
+    Without handlers, Python prints WARNING records through its last-resort handler; a
+    handler that drops them keeps retry warnings off the terminal.
+    """
+    root = logging.getLogger()
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    elif not root.handlers:
+        root.addHandler(logging.NullHandler())
+
+
+def _first_line(error: BaseException) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"setting {'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in error.errors()
+        )
+    lines = redacted_text(str(error)).splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def exit_code_of(error: BaseException) -> int:
@@ -104,4 +174,4 @@ def reported_failures() -> Iterator[None]:
     try:
         yield
     except (DomainError, TrackingError, ValueError) as exc:
-        fail((redacted_text(str(exc)).splitlines() or [type(exc).__name__])[0], exit_code_of(exc))
+        fail(redacted_text(_first_line(exc)), exit_code_of(exc))

@@ -13,11 +13,10 @@ from typing import Any
 from trackwright.adapters.yaml_config import load_tag_registry
 from trackwright.application.seed.runs import default_container
 from trackwright.application.use_cases.run_views import tags_of
+from trackwright.domain.error_codes import means_not_found
 from trackwright.domain.errors import TrackingNotFoundError
 from trackwright.domain.identity import hash_from_tags
 from trackwright.domain.tags.keys import TagKeyRegistry
-
-_ABSENT = "RESOURCE_DOES_NOT_EXIST"
 
 
 def _registry(config_dir: str | Path | None) -> TagKeyRegistry | None:
@@ -32,7 +31,7 @@ def _run_tags(run_id: str, client: Any) -> Mapping[str, str] | None:
         return None
     except Exception as exc:
         # An MlflowClient raises MlflowException; only "does not exist" means absent.
-        if getattr(exc, "error_code", None) == _ABSENT:
+        if means_not_found(getattr(exc, "error_code", None)):
             return None
         raise
 

@@ -11,47 +11,34 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from trackwright.adapters.retrying.policy import RetryPolicy, is_transient
+from trackwright.domain.error_codes import means_try_later
 from trackwright.domain.errors import TrackingError, TrackingRetriesExhaustedError
 
 T = TypeVar("T")
 
-RETRYABLE_ERROR_CODES = frozenset(
-    {
-        "TEMPORARILY_UNAVAILABLE",
-        "REQUEST_LIMIT_EXCEEDED",
-        "RESOURCE_EXHAUSTED",
-        "DEADLINE_EXCEEDED",
-        "SERVICE_UNDER_MAINTENANCE",
-    }
-)
-"""MLflow ``error_code`` values that mean "try again later"."""
-
-_TRANSPORT_TYPES = frozenset(
-    {
-        "requests.exceptions.ConnectionError",
-        "requests.exceptions.Timeout",
-        "urllib3.exceptions.ProtocolError",
-    }
-)
-
-
-def _type_names(exc: BaseException) -> set[str]:
-    return {f"{cls.__module__}.{cls.__qualname__}" for cls in type(exc).__mro__}
+_TRANSPORT_MODULES = ("requests.", "urllib3.", "mlflow.")
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """Whether ``exc`` is a temporary failure, judged by its type and error code."""
+    """Whether ``exc`` is a temporary failure, judged by its type and error code.
+
+    The classification has one home: a ``TrackingError`` is judged by the tracking
+    wrapper's ``is_transient``; an exception from MLflow or its HTTP transport (raised by
+    the caller's own MLflow calls) is first translated by the MLflow adapter, as
+    trackwright's own calls are; an ``error_code`` is read from the one code table.
+    """
     if isinstance(exc, TrackingRetriesExhaustedError):
         return False  # the retry wrapper already spent its attempts: do not multiply them
-    if is_transient(exc):
-        return True
     if isinstance(exc, TrackingError):
-        return False
+        return is_transient(exc)
     if isinstance(exc, ConnectionError | TimeoutError):
         return True
-    if getattr(exc, "error_code", None) in RETRYABLE_ERROR_CODES:
-        return True
-    return bool(_type_names(exc) & _TRANSPORT_TYPES)
+    if type(exc).__module__.startswith(_TRANSPORT_MODULES) and isinstance(exc, Exception):
+        from trackwright.adapters.mlflow_store.errors import translated
+
+        return is_transient(translated(exc, "retry_with_backoff"))
+    code = getattr(exc, "error_code", None)
+    return code is not None and means_try_later(code)
 
 
 def retry_with_backoff(

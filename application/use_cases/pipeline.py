@@ -49,6 +49,7 @@ class PipelineResult:
     sweeps: dict[str, str] = field(default_factory=dict)
     conversions: dict[str, str] = field(default_factory=dict)
     experiment_ids: list[str] = field(default_factory=list)
+    experiment_names: list[str] = field(default_factory=list)
 
 
 def _search_space(rng: random.Random) -> dict[str, Any]:
@@ -81,16 +82,20 @@ class SimulatedPipeline:
         self._stages, self._experiments = stages, experiments
         self._say: Progress = progress or (lambda _message: None)
 
+    def _experiment(self, name: str, result: PipelineResult) -> str:
+        experiment_id = self._experiments.get_or_create(name)
+        if experiment_id not in result.experiment_ids:
+            result.experiment_ids.append(experiment_id)
+            result.experiment_names.append(name)
+        return experiment_id
+
     def run(self, config: PipelineConfig) -> PipelineResult:
         """Record every stage for every backbone; returns the sweep and conversion runs."""
         result = PipelineResult()
-        model_experiment = self._experiments.get_or_create(f"{config.experiment_prefix}-models")
-        result.experiment_ids.append(model_experiment)
+        model_experiment = self._experiment(f"{config.experiment_prefix}-models", result)
         for backbone in config.backbones:
-            hpo_experiment = self._experiments.get_or_create(
-                f"{config.experiment_prefix}-hpo-{backbone.split('-')[0]}"
-            )
-            result.experiment_ids.append(hpo_experiment)
+            hpo_name = f"{config.experiment_prefix}-hpo-{backbone.split('-')[0]}"
+            hpo_experiment = self._experiment(hpo_name, result)
             base = StageContext(kind=RunKind.SWEEP, model=backbone, project="trackwright-demo")
             lineage = self._sweep(
                 config, backbone, SweepTracker(self._stages, hpo_experiment, base), result
