@@ -18,9 +18,11 @@ from trackwright.adapters.run_index import FileRunIndex, default_index_path
 from trackwright.adapters.run_index.version_counter import FileVersionCounter, default_counter_path
 from trackwright.adapters.yaml_config import load_tag_registry
 from trackwright.application.settings import TrackwrightSettings
+from trackwright.application.trackers.lease import WorkerLease
 from trackwright.application.trackers.stage_runs import StageRuns
 from trackwright.application.use_cases.lifecycle import RunLifecycle
 from trackwright.application.use_cases.run_creation import RunCreation
+from trackwright.domain.distributed.leases import LeaseSettings
 from trackwright.domain.experiment_resolution import ExperimentDirectory, default_chain
 from trackwright.domain.finding.finder import RunFinder
 from trackwright.domain.finding.queries import RunQueries
@@ -87,6 +89,12 @@ def _queries(tracking: TrackingPort, policy: TagPolicy) -> RunQueries:
     return RunQueries(tracking, policy.registry)
 
 
+def _worker_lease(
+    tracking: TrackingPort, policy: TagPolicy, interval: float, grace: float
+) -> WorkerLease:
+    return WorkerLease(tracking, policy.registry, LeaseSettings(interval, grace))
+
+
 def _stage_runs(
     tracking: TrackingPort,
     runs: RunCreation,
@@ -94,9 +102,13 @@ def _stage_runs(
     policy: TagPolicy,
     versions: VersionCounterPort,
     versioned_names: bool,
+    lease: WorkerLease,
+    settle_seconds: float,
 ) -> StageRuns:
     counter = versions if versioned_names else None
-    return StageRuns(tracking, runs, finder, policy.registry, policy.azure_ml, counter)
+    stages = StageRuns(tracking, runs, finder, policy.registry, policy.azure_ml, counter, lease)
+    stages.sweep_settle_seconds = settle_seconds
+    return stages
 
 
 def file_version_counter(path: str | None) -> FileVersionCounter:
@@ -140,6 +152,13 @@ class Container(containers.DeclarativeContainer):
         mlflow=providers.ThreadSafeSingleton(file_version_counter, config.run_name_counter_file),
         memory=providers.ThreadSafeSingleton(InMemoryVersionCounter),
     )
+    lease = providers.ThreadSafeSingleton(
+        _worker_lease,
+        retried_tracking,
+        tag_policy,
+        config.heartbeat_interval,
+        config.grace_period,
+    )
     stage_runs = providers.ThreadSafeSingleton(
         _stage_runs,
         retried_tracking,
@@ -148,12 +167,19 @@ class Container(containers.DeclarativeContainer):
         tag_policy,
         version_counter,
         config.run_name_versions,
+        lease,
+        config.sweep_settle_seconds,
     )
 
 
 def build_container(settings: TrackwrightSettings | None = None) -> Container:
-    """A container configured from ``settings`` (default: from the environment)."""
+    """A container configured from ``settings`` (default: from the environment).
+
+    Raises:
+        LeaseSettingsError: The heartbeat interval or grace period makes no sense.
+    """
     chosen = settings if settings is not None else TrackwrightSettings.from_env()
+    chosen.lease_settings()  # nonsensical lease settings are refused before anything runs
     container = Container()
     container.config.from_dict(chosen.model_dump(mode="json"))
     return container

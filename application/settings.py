@@ -9,6 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from trackwright.domain.distributed.convergence import DEFAULT_SETTLE_SECONDS
+from trackwright.domain.distributed.leases import (
+    DEFAULT_GRACE_PERIOD,
+    DEFAULT_HEARTBEAT_INTERVAL,
+    LeaseSettings,
+)
+
 
 class TrackwrightSettings(BaseModel):
     """How the container is wired.
@@ -28,6 +35,14 @@ class TrackwrightSettings(BaseModel):
             would otherwise repeat (off by default; env ``TRACKWRIGHT_RUN_NAME_VERSIONS``).
         run_name_counter_file: The version counter (JSON); None means
             ``.trackwright/run_name_counter.json`` under the current folder.
+        heartbeat_interval: Seconds between a worker's heartbeats (default 30; env
+            ``TRACKWRIGHT_HEARTBEAT_INTERVAL``); one request each, however many runs.
+        grace_period: Seconds of heartbeat silence after which a worker's RUNNING runs are
+            abandoned (default 120; env ``TRACKWRIGHT_GRACE_PERIOD``). Checked by
+            ``lease_settings()``: both positive, interval shorter than grace.
+        sweep_settle_seconds: How long a worker that created a sweep run waits before
+            checking it is the one all workers keep (default 2; env
+            ``TRACKWRIGHT_SWEEP_SETTLE``).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -41,6 +56,18 @@ class TrackwrightSettings(BaseModel):
     retry_max_wait: float = Field(default=5.0, ge=0)
     run_name_versions: bool = False
     run_name_counter_file: Path | None = None
+    heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL
+    grace_period: float = DEFAULT_GRACE_PERIOD
+    sweep_settle_seconds: float = DEFAULT_SETTLE_SECONDS
+
+    def lease_settings(self) -> LeaseSettings:
+        """The heartbeat interval and grace period, checked.
+
+        Raises:
+            LeaseSettingsError: A value is not positive, or the interval is not shorter
+                than the grace period.
+        """
+        return LeaseSettings(self.heartbeat_interval, self.grace_period)
 
     @field_validator("tracking_uri")
     @classmethod
@@ -56,7 +83,8 @@ class TrackwrightSettings(BaseModel):
         ``TRACKWRIGHT_RETRY_ATTEMPTS``, ``TRACKWRIGHT_RETRY_INITIAL_WAIT`` and
         ``TRACKWRIGHT_RETRY_MAX_WAIT`` tune the retries of tracking calls.
         ``TRACKWRIGHT_RUN_NAME_VERSIONS`` and ``TRACKWRIGHT_RUN_NAME_COUNTER`` turn on and
-        place the run-name version counter.
+        place the run-name version counter. ``TRACKWRIGHT_HEARTBEAT_INTERVAL``,
+        ``TRACKWRIGHT_GRACE_PERIOD`` and ``TRACKWRIGHT_SWEEP_SETTLE`` tune leases and sweeps.
         """
         env = os.environ if environ is None else environ
         return cls.model_validate(
@@ -70,5 +98,10 @@ class TrackwrightSettings(BaseModel):
                 "retry_max_wait": env.get("TRACKWRIGHT_RETRY_MAX_WAIT", 5.0),
                 "run_name_versions": env.get("TRACKWRIGHT_RUN_NAME_VERSIONS", False),
                 "run_name_counter_file": env.get("TRACKWRIGHT_RUN_NAME_COUNTER"),
+                "heartbeat_interval": env.get(
+                    "TRACKWRIGHT_HEARTBEAT_INTERVAL", DEFAULT_HEARTBEAT_INTERVAL
+                ),
+                "grace_period": env.get("TRACKWRIGHT_GRACE_PERIOD", DEFAULT_GRACE_PERIOD),
+                "sweep_settle_seconds": env.get("TRACKWRIGHT_SWEEP_SETTLE", DEFAULT_SETTLE_SECONDS),
             }
         )

@@ -198,3 +198,11 @@ class TrackingRetriesExhaustedError(TrackingUnavailableError):
     def __init__(self, message: str, *, operation: str, attempts: int) -> None:
         self.attempts = attempts
         super().__init__(message, operation=operation)
+
+
+class LeaseSettingsError(DomainError, ValueError):
+    """A heartbeat interval or grace period makes no sense (negative, or interval >= grace)."""
+
+
+class InvalidStudyKeyError(IdentityError):
+    """A study key hash is not the 64-hex sha256 that ``study_key_hash_v2`` produces."""

@@ -46,6 +46,8 @@ def _make_backend(name: str, request: pytest.FixtureRequest) -> TrackingPort:
 
     if name == "server":
         return MlflowTracking(request.getfixturevalue("live_server").uri)
+    if name == "postgres":
+        return MlflowTracking(request.getfixturevalue("postgres_server").uri)
     return MlflowTracking(request.getfixturevalue("sqlite_uri"))
 
 
@@ -54,6 +56,7 @@ def _make_backend(name: str, request: pytest.FixtureRequest) -> TrackingPort:
         pytest.param("memory"),
         pytest.param("sqlite", marks=pytest.mark.sqlite),
         pytest.param("server", marks=pytest.mark.server),
+        pytest.param("postgres", marks=pytest.mark.postgres),
     ]
 )
 def tracking(request: pytest.FixtureRequest) -> TrackingPort:

@@ -1,22 +1,35 @@
-"""Runs opened by run key: find-or-create, resume an interrupted attempt, end by outcome.
+"""Runs opened by run key: find-or-create, take over an abandoned attempt, end by outcome.
 
-Opening a stage run looks its run key up first (local index, then the ``code.run_key_hash``
-tag). A FINISHED run is reused as done (``completed``); a run of an interrupted attempt
-is resumed (set RUNNING again) instead of duplicated; otherwise a new run is created with
-all its tags in one call and recorded in the local index.
+Opening a stage run looks its run key up first (in runs already read, else the local index,
+then the ``code.run_key_hash`` tag). A FINISHED run is reused as done (``completed``).
+Every run the stages open or resume is bound to this worker's lease
+(``trackers.lease.WorkerLease``). An existing run that is not FINISHED is taken over:
+
+- FAILED or KILLED (an earlier attempt ended it): set RUNNING again under this lease;
+- RUNNING under an expired lease: tagged ``code.interrupted``, resumed under this lease;
+- RUNNING under a live lease of another worker: waited for (at most that lease's grace
+  period plus one interval), then taken over if the lease expired;
+- RUNNING without any lease (an older version or another tool made it): nothing says
+  whether its writer is alive, so the reaper never ends it; opening its run key takes it
+  over, tagged ``code.interrupted``.
+
+Otherwise a new run is created with all its tags in one call and recorded in the index.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from trackwright.application.trackers.lease import WorkerLease
+from trackwright.application.use_cases.lifecycle import ended_by_outcome
 from trackwright.application.use_cases.run_creation import RunCreation
+from trackwright.domain.distributed.convergence import DEFAULT_SETTLE_SECONDS
 from trackwright.domain.finding.finder import RunFinder
 from trackwright.domain.finding.lookup import FindRequest
-from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.identity import run_key, run_key_hash
 from trackwright.domain.model import Run, RunRef, RunStatus
 from trackwright.domain.ports import TrackingPort, VersionCounterPort
@@ -64,8 +77,11 @@ class StageRuns:
         registry: TagKeyRegistry,
         azure_ml: bool = False,
         versions: VersionCounterPort | None = None,
+        lease: WorkerLease | None = None,
     ) -> None:
         self._versions = versions
+        self.lease = lease or WorkerLease(tracking, registry)
+        self.sweep_settle_seconds = DEFAULT_SETTLE_SECONDS
         self._tracking = tracking
         self._runs = runs
         self._finder = finder
@@ -90,28 +106,62 @@ class StageRuns:
         extra_tags: Mapping[str, object] | None = None,
         *,
         look_up: bool = True,
+        known: Mapping[str, Run] | None = None,
     ) -> StageRun:
         """Find the run of ``ctx`` by its key, or create it (named by its template).
 
-        ``look_up=False`` skips the lookup: callers pass it for children of a run they have
-        just created, which cannot have children from an earlier attempt yet.
+        ``known`` maps run-key hashes to runs already read (a sweep reads its children in
+        one search): a key missing there is created without a lookup. ``look_up=False``
+        skips the lookup: callers pass it for children of a run they have just created,
+        which cannot have children from an earlier attempt yet.
         """
         key_hash = run_key_hash(run_key(ctx.kind, ctx))
         tags = {**self._builder.tags(ctx, key_hash), **dict(extra_tags or {})}
-        if look_up:
-            report = self._finder.find(FindRequest(experiment_id, run_key_hash=key_hash))
-            if report.found and report.run_id:
-                return self._resume(report.run or self._tracking.get_run(report.run_id))
+        existing = self._existing(key_hash, experiment_id, known, look_up)
+        if existing is not None:
+            return self._resume(existing)
         name = self._name(ctx)
-        if parent is not None:
-            run = self._runs.create_child(
-                parent, name, trial_number=ctx.trial_number, fold_idx=ctx.fold_idx, tags=tags
-            )
-        else:
-            run = self._runs.create_in_experiment(experiment_id, name, tags=tags)
-        if look_up:  # runs looked up by key are worth indexing; fresh children are not
+        tags.update(self.lease.hold(experiment_id))
+        try:
+            run = self._create(ctx, experiment_id, parent, name, tags)
+        except BaseException:
+            self.lease.release()
+            raise
+        if look_up and known is None:  # runs looked up by key are worth indexing
             self._finder.remember(key_hash, run.ref)
         return StageRun(run)
+
+    def create_shared(self, ctx: StageContext, experiment_id: str) -> Run:
+        """Create the run of ``ctx`` bound to no lease (a sweep: its members keep it)."""
+        key_hash = run_key_hash(run_key(ctx.kind, ctx))
+        tags = self._builder.tags(ctx, key_hash)
+        return self._runs.create_in_experiment(experiment_id, self._name(ctx), tags=tags)
+
+    def _existing(
+        self, key_hash: str, experiment_id: str, known: Mapping[str, Run] | None, look_up: bool
+    ) -> Run | None:
+        if known is not None:
+            return known.get(key_hash)
+        if not look_up:
+            return None
+        report = self._finder.find(FindRequest(experiment_id, run_key_hash=key_hash))
+        if report.found and report.run_id:
+            return report.run or self._tracking.get_run(report.run_id)
+        return None
+
+    def _create(
+        self,
+        ctx: StageContext,
+        experiment_id: str,
+        parent: RunRef | None,
+        name: str,
+        tags: dict[str, object],
+    ) -> Run:
+        if parent is not None:
+            return self._runs.create_child(
+                parent, name, trial_number=ctx.trial_number, fold_idx=ctx.fold_idx, tags=tags
+            )
+        return self._runs.create_in_experiment(experiment_id, name, tags=tags)
 
     def _name(self, ctx: StageContext) -> str:
         """The template name; with a version counter, ``_N`` for kinds that take one."""
@@ -125,37 +175,59 @@ class StageRuns:
         if run.status is RunStatus.FINISHED:
             logger.info("run %s (%s) already finished; reusing it", run.run_id, run.name)
             return StageRun(run, resumed=True, completed=True)
-        logger.info("resuming run %s (%s), left %s", run.run_id, run.name, run.status.value)
-        self._tracking.set_terminated(run.run_id, RunStatus.RUNNING)
+        run = self._wait_for_live_owner(run)
+        if run.status is RunStatus.FINISHED:
+            return StageRun(run, resumed=True, completed=True)
+        tags = self.lease.hold(run.experiment_id)
+        try:
+            self._take_over(run, tags)
+        except BaseException:
+            self.lease.release()
+            raise
         return StageRun(run, resumed=True)
 
+    def _take_over(self, run: Run, tags: dict[str, str]) -> None:
+        logger.info("resuming run %s (%s), left %s", run.run_id, run.name, run.status.value)
+        if run.status is RunStatus.RUNNING:
+            tags = {**tags, self.lease.tags.interrupted: "true"}
+        self._tracking.log_batch(run.run_id, tags=tags)
+        if run.status is not RunStatus.RUNNING:
+            self._tracking.set_terminated(run.run_id, RunStatus.RUNNING)
+
+    def _wait_for_live_owner(self, run: Run) -> Run:
+        """Wait while ``run`` is RUNNING under another worker's live lease (bounded)."""
+        owner = run.tags.get(self.lease.tags.lease_run_id)
+        if run.status is not RunStatus.RUNNING or not owner or owner == self.lease.lease_run_id:
+            return run
+        settings, reaper = self.lease.settings, self.lease.reaper
+        deadline = time.monotonic() + settings.grace_period + settings.heartbeat_interval
+        while not reaper.expired(reaper.lease(owner)) and time.monotonic() < deadline:
+            logger.info("run %s is held by live lease %s; waiting", run.run_id, owner)
+            time.sleep(settings.heartbeat_interval)
+            run = self._tracking.get_run(run.run_id)
+            if run.status is not RunStatus.RUNNING:
+                return run
+        return run
+
     @contextmanager
-    def scoped(self, stage: StageRun) -> Iterator[StageRun]:
-        """Yield the stage run; end it by the body's outcome (a completed one stays as is)."""
+    def scoped(
+        self, stage: StageRun, pruned: tuple[type[BaseException], ...] = ()
+    ) -> Iterator[StageRun]:
+        """Yield the stage run; end it by the body's outcome (a completed one stays as is).
+
+        ``pruned`` lists exception types that end the run as a pruned trial (FINISHED,
+        ``code.trial.state=pruned``) instead of FAILED. The run's lease hold is released
+        after it has ended.
+        """
         if stage.completed:
             yield stage
             return
-        with self._runs.scoped(stage.run):
-            yield stage
+        try:
+            with ended_by_outcome(self._tracking, stage.run_id, self._registry, pruned):
+                yield stage
+        finally:
+            self.lease.release()
 
-    def reap_interrupted(self, experiment_id: str, tags: Mapping[str, str]) -> list[str]:
-        """Tag ``code.interrupted`` on RUNNING runs matching ``tags`` and end them KILLED.
-
-        Called when a workflow starts, before it opens any run, so every RUNNING match is a
-        leftover of an attempt that died without ending its runs. Costs one search, plus
-        two calls per leftover.
-        """
-        query = RunQuery(
-            experiment_ids=(experiment_id,),
-            tags=dict(tags),
-            statuses=frozenset({RunStatus.RUNNING, RunStatus.SCHEDULED}),
-        )
-        interrupted = self._registry.key("training", "interrupted")
-        reaped = []
-        for run in self._tracking.search_runs(query).runs:
-            self._tracking.log_batch(run.run_id, tags={interrupted: "true"})
-            self._tracking.set_terminated(run.run_id, RunStatus.KILLED)
-            reaped.append(run.run_id)
-        if reaped:
-            logger.warning("ended %d run(s) left RUNNING by an interrupted attempt", len(reaped))
-        return reaped
+    def reap(self, experiment_id: str) -> list[str]:
+        """End the runs of expired leases in this experiment now (the heartbeat does it too)."""
+        return self.lease.reaper.reap((experiment_id,), own=self.lease.lease_run_id)

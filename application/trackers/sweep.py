@@ -1,131 +1,133 @@
 """The HPO sweep tracker: a sweep parent, its trials, their CV folds and the refit.
 
 Every run is opened by its run key, so re-running a crashed sweep resumes its runs instead
-of duplicating them; runs a dead attempt left RUNNING are tagged ``code.interrupted`` and
-ended KILLED when the sweep starts again. Context managers end each run FINISHED, FAILED
-or KILLED and re-raise the caller's exception unchanged (the original swallowed it, W-7).
+of duplicating them. Several workers (processes, machines or threads) may run one study:
+``SweepTracker.sweep`` converges on one sweep run per study key, binds every run to the
+worker's lease, and the last worker to leave ends the sweep (docs/distributed-sweeps.md).
+Context managers end each run by its outcome (complete, pruned, failed, killed) and re-raise
+the caller's exception unchanged (the original swallowed it, W-7).
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from trackwright.application.trackers.stage_runs import StageRun, StageRuns
-from trackwright.domain.identity import BOOKKEEPING_PARAMS, trial_key_hash
-from trackwright.domain.model import Metric, RunKind
+from trackwright.application.trackers.sweep_join import SweepJoin, SweepMembership, membership_of
+from trackwright.application.trackers.trial import TrialScope, as_params
+from trackwright.application.use_cases.lifecycle import end_with
+from trackwright.domain.distributed.convergence import checked_study_key
+from trackwright.domain.distributed.outcomes import RunOutcome
+from trackwright.domain.identity import trial_key_hash
+from trackwright.domain.model import Metric, Run, RunKind, RunStatus
 from trackwright.domain.stage_context import StageContext
 
-
-def _as_params(values: Mapping[str, Any]) -> dict[str, str]:
-    return {k: str(v) for k, v in values.items() if k not in BOOKKEEPING_PARAMS}
-
-
-class TrialScope:
-    """One HPO trial: its run, its folds, its cross-validated metrics."""
-
-    def __init__(
-        self, stages: StageRuns, ctx: StageContext, stage: StageRun, experiment_id: str
-    ) -> None:
-        self._stages, self.context, self.stage, self._experiment_id = (
-            stages,
-            ctx,
-            stage,
-            experiment_id,
-        )
-
-    @property
-    def run_id(self) -> str:
-        """The trial run's id."""
-        return self.stage.run_id
-
-    @contextmanager
-    def fold(self, fold_idx: int) -> Iterator[StageRun]:
-        """Open fold ``fold_idx`` as a child of this trial, with the trial's identity tags."""
-        ctx = self.context.evolve(kind=RunKind.FOLD, fold_idx=fold_idx)
-        stage = self._stages.open(
-            ctx, self._experiment_id, self.stage.ref, look_up=self.stage.resumed
-        )
-        with self._stages.scoped(stage) as fold:
-            yield fold
-
-    def log_cv(self, metric: str, fold_scores: Sequence[float]) -> float:
-        """Log the mean (as ``metric`` and ``cv_mean``), ``cv_std`` and each fold's score.
-
-        A trial completed in an earlier attempt is not written again: its stored mean is
-        returned instead.
-        """
-        mean = statistics.fmean(fold_scores)
-        if self.stage.completed:
-            return float(self.stage.run.metrics.get(metric, mean))
-        std = statistics.pstdev(fold_scores) if len(fold_scores) > 1 else 0.0
-        metrics = [Metric(metric, mean), Metric("cv_mean", mean), Metric("cv_std", std)]
-        metrics += [Metric(f"fold_{i}_{metric}", s) for i, s in enumerate(fold_scores)]
-        self._stages.tracking.log_batch(self.run_id, metrics=metrics)
-        return mean
+Pruned = tuple[type[BaseException], ...]
 
 
 class SweepScope:
-    """An open sweep: opens trials and the refit under the sweep run."""
+    """An open sweep: opens trials and the refit under the sweep run (thread-safe)."""
 
-    def __init__(self, stages: StageRuns, ctx: StageContext, stage: StageRun) -> None:
+    def __init__(
+        self,
+        stages: StageRuns,
+        ctx: StageContext,
+        stage: StageRun,
+        known: dict[str, Run],
+        membership: SweepMembership,
+        pruned: Pruned = (),
+    ) -> None:
         self._stages, self.context, self.stage = stages, ctx, stage
+        self._known, self._membership, self._pruned = known, membership, pruned
+        self._joined = False
+        self._lock = threading.Lock()
 
     @property
     def run_id(self) -> str:
         """The sweep run's id."""
         return self.stage.run_id
 
+    def _join(self) -> None:
+        """Join the sweep before this worker's first unfinished run in it (once)."""
+        with self._lock:
+            if not self._joined:
+                self._membership.join(self.stage.run)
+                self._joined = True
+
+    def _leave(self, exc: BaseException | None) -> None:
+        if self._joined:
+            self._membership.leave(self.stage.run, exc)
+
     def _trial_context(
-        self, kind: RunKind, number: int, hyperparameters: Mapping[str, Any]
+        self, number: int, hyperparameters: Mapping[str, Any] | None
     ) -> StageContext:
         study = self.context.study_key_hash or ""
-        trial_hash = trial_key_hash(study, hyperparameters)
+        identity = {"trial_number": number} if hyperparameters is None else hyperparameters
+        trial_hash = trial_key_hash(study, identity)
         return self.context.evolve(
-            kind=kind,
+            kind=RunKind.TRIAL,
             trial_number=number,
             trial_key_hash=trial_hash,
             trial_id=f"trial_{number}_{trial_hash[:12]}",
         )
 
+    def _open(self, ctx: StageContext, extra: Mapping[str, str] | None = None) -> StageRun:
+        stage = self._stages.open(
+            ctx, self.stage.run.experiment_id, self.stage.ref, extra, known=self._known
+        )
+        if not stage.completed:
+            self._join()
+        return stage
+
     @contextmanager
-    def trial(self, number: int, hyperparameters: Mapping[str, Any]) -> Iterator[TrialScope]:
-        """Open trial ``number``; its params are the hyper-parameters (bookkeeping excluded)."""
-        ctx = self._trial_context(RunKind.TRIAL, number, hyperparameters)
-        experiment_id = self.stage.run.experiment_id
-        stage = self._stages.open(ctx, experiment_id, self.stage.ref, look_up=self.stage.resumed)
-        with self._stages.scoped(stage):
-            if not stage.completed:
-                self._stages.tracking.log_batch(stage.run_id, params=_as_params(hyperparameters))
-            yield TrialScope(self._stages, ctx, stage, self.stage.run.experiment_id)
+    def trial(
+        self, number: int, hyperparameters: Mapping[str, Any] | None = None
+    ) -> Iterator[TrialScope]:
+        """Open trial ``number`` with its params logged in one batch.
+
+        Without ``hyperparameters`` (define-by-run), the trial is keyed by its number alone
+        and its params are logged as they are sampled (``TrialScope.log_params``), folded
+        into the trial's next batch. Exceptions of the tracker's ``pruned`` types end it
+        as pruned (FINISHED, ``code.trial.state=pruned``); others as failed.
+        """
+        ctx = self._trial_context(number, hyperparameters)
+        stage = self._open(ctx)
+        with self._stages.scoped(stage, self._pruned):
+            if not stage.completed and hyperparameters:
+                self._stages.tracking.log_batch(stage.run_id, params=as_params(hyperparameters))
+            scope = TrialScope(self._stages, ctx, stage, self._pruned)
+            try:
+                yield scope
+            except BaseException:
+                scope.flush_quietly()
+                raise
+            scope.flush()
 
     @contextmanager
     def refit(self, trial: TrialScope, hyperparameters: Mapping[str, Any]) -> Iterator[StageRun]:
         """Open the refit of ``trial`` on the full training data, linked to that trial."""
-        ctx = trial.context.evolve(kind=RunKind.REFIT)
         keys = self._stages.registry.key
         extra = {
             keys("refit", "of_trial_run_id"): trial.run_id,
             keys("training", "refit"): "true",
             keys("grouping", "parent_run_id"): self.run_id,
         }
-        experiment_id = self.stage.run.experiment_id
-        stage = self._stages.open(
-            ctx, experiment_id, self.stage.ref, extra, look_up=self.stage.resumed
-        )
+        stage = self._open(trial.context.evolve(kind=RunKind.REFIT), extra)
         with self._stages.scoped(stage):
             if not stage.completed:
-                self._stages.tracking.log_batch(stage.run_id, params=_as_params(hyperparameters))
+                self._stages.tracking.log_batch(stage.run_id, params=as_params(hyperparameters))
             yield stage
 
     def log_best_trial(self, trial: TrialScope, metric: str, value: float) -> None:
         """Record the best trial on the sweep run (param and tags, and ``best_<metric>``).
 
-        Nothing is written when the sweep was completed in an earlier attempt.
+        Nothing is written when the sweep was completed in an earlier attempt and this
+        worker did not reopen it.
         """
-        if self.stage.completed:
+        if self.stage.completed and not self._joined:
             return
         keys = self._stages.registry.key
         self._stages.tracking.log_batch(
@@ -134,16 +136,41 @@ class SweepScope:
                 keys("hpo", "best_trial_run_id"): trial.run_id,
                 keys("hpo", "best_trial_number"): str(trial.context.trial_number),
             },
-            params={"best_trial_run_id": trial.run_id},
             metrics=[Metric(f"best_{metric}", value)],
         )
 
+    def close(self, status: RunStatus = RunStatus.FINISHED) -> None:
+        """End the shared sweep now, whoever else is still in it (an explicit close)."""
+        end_with(self._stages.tracking, self.run_id, RunOutcome(status))
+
 
 class SweepTracker:
-    """Opens sweeps in one experiment for one backbone."""
+    """Opens sweeps in one experiment for one backbone.
 
-    def __init__(self, stages: StageRuns, experiment_id: str, base: StageContext) -> None:
+    Args:
+        stages: The stage runs service (``container.stage_runs()``).
+        experiment_id: Where the sweep and its runs live.
+        base: The context every run of the sweep starts from.
+        settle_seconds: How long a worker that created a sweep run waits before checking
+            that it is the one every worker keeps (see docs/distributed-sweeps.md); None
+            takes the container's ``sweep_settle_seconds`` (default 2 s).
+        pruned: Exception types that end a trial as pruned rather than failed.
+    """
+
+    def __init__(
+        self,
+        stages: StageRuns,
+        experiment_id: str,
+        base: StageContext,
+        *,
+        settle_seconds: float | None = None,
+        pruned: Pruned = (),
+    ) -> None:
         self._stages, self._experiment_id, self._base = stages, experiment_id, base
+        settle = stages.sweep_settle_seconds if settle_seconds is None else settle_seconds
+        self._join = SweepJoin(stages, settle)
+        self._membership = membership_of(stages)
+        self._pruned = pruned
 
     @contextmanager
     def sweep(
@@ -154,17 +181,26 @@ class SweepTracker:
         study_name: str | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> Iterator[SweepScope]:
-        """Open (or resume) the sweep of this study; interrupted leftovers are reaped first."""
+        """Open the study's one sweep run (finding, creating or joining it).
+
+        Raises:
+            InvalidStudyKeyError: ``study_key_hash`` is malformed (before any request).
+        """
         ctx = self._base.evolve(
             kind=RunKind.SWEEP,
-            study_key_hash=study_key_hash,
+            study_key_hash=checked_study_key(study_key_hash),
             study_family_hash=study_family_hash,
             study_name=study_name,
         )
-        study_tag = self._stages.registry.key("grouping", "study_key_hash")
-        self._stages.reap_interrupted(self._experiment_id, {study_tag: study_key_hash})
-        stage = self._stages.open(ctx, self._experiment_id)
-        with self._stages.scoped(stage):
+        stage, known = self._join.open(ctx, self._experiment_id)
+        scope = SweepScope(self._stages, ctx, stage, known, self._membership, self._pruned)
+        if not stage.completed:
+            scope._join()
             if params and not stage.resumed:
-                self._stages.tracking.log_batch(stage.run_id, params=_as_params(params))
-            yield SweepScope(self._stages, ctx, stage)
+                self._stages.tracking.log_batch(stage.run_id, params=as_params(params))
+        try:
+            yield scope
+        except BaseException as exc:
+            scope._leave(exc)
+            raise
+        scope._leave(None)

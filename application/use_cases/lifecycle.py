@@ -1,5 +1,10 @@
 """Ending runs: status and tags together, and an honest answer about what happened.
 
+This is the one place that ends runs. ``ended_by_outcome`` ends a run by how a ``with``
+body ended (``RunCreation.scoped`` and the stage trackers use it): a complete run costs one
+request (the status), any other outcome one batch of tags first (``domain.distributed.
+outcomes``). ``RunLifecycle.end`` ends a run on request, reading it first.
+
 The original returned True without writing the requested tags when a run had already ended
 (so ``code.refit_error`` could be lost), and treated SCHEDULED as ended (W-11). Here the
 tags are always written, a run that is RUNNING or SCHEDULED is ended, and a run that had
@@ -9,13 +14,15 @@ already ended keeps its status — the outcome says so.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from trackwright.domain.distributed.outcomes import RunOutcome, outcome_of
 from trackwright.domain.errors import TagPolicyViolationError, TrackingError
 from trackwright.domain.model import RunStatus
 from trackwright.domain.ports import TrackingPort
-from trackwright.domain.tags.keys import RESERVED_KEYS
+from trackwright.domain.tags.keys import RESERVED_KEYS, TagKeyRegistry
 from trackwright.domain.tags.rules import tag_violations
 
 logger = logging.getLogger(__name__)
@@ -95,3 +102,34 @@ class RunLifecycle:
         except TrackingError as exc:
             logger.warning("could not end run %s as %s: %s", run_id, status.value, exc)
             return None
+
+
+def end_with(tracking: TrackingPort, run_id: str, outcome: RunOutcome) -> None:
+    """Write the outcome's tags (if any), then its status; no read."""
+    if outcome.tags:
+        tracking.log_batch(run_id, tags=outcome.tags)
+    tracking.set_terminated(run_id, outcome.status)
+
+
+@contextmanager
+def ended_by_outcome(
+    tracking: TrackingPort,
+    run_id: str,
+    registry: TagKeyRegistry,
+    pruned: tuple[type[BaseException], ...] = (),
+) -> Iterator[None]:
+    """End ``run_id`` by how the body ends (see ``domain.distributed.outcomes``).
+
+    The body's exception is re-raised unchanged; if ending the run fails too, that failure
+    is logged and the body's exception still wins (the run then expires by its lease).
+    """
+    try:
+        yield
+    except BaseException as exc:
+        outcome = outcome_of(exc, registry, pruned)
+        try:
+            end_with(tracking, run_id, outcome)
+        except TrackingError as err:
+            logger.error("run %s could not be marked %s: %s", run_id, outcome.status.value, err)
+        raise
+    end_with(tracking, run_id, outcome_of(None, registry))

@@ -15,7 +15,8 @@ from typing import Any
 
 from trackwright.application.trackers import BenchmarkResult, ModelStages, SweepTracker
 from trackwright.application.trackers.stage_runs import StageRun, StageRuns
-from trackwright.application.trackers.sweep import SweepScope, TrialScope
+from trackwright.application.trackers.sweep import SweepScope
+from trackwright.application.trackers.trial import TrialScope
 from trackwright.domain.experiment_resolution import ExperimentDirectory
 from trackwright.domain.identity import study_key_hash_v2
 from trackwright.domain.lineage import Lineage

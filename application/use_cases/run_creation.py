@@ -10,9 +10,10 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from trackwright.domain.errors import ParentExperimentMismatchError, TrackingError
+from trackwright.application.use_cases.lifecycle import ended_by_outcome
+from trackwright.domain.errors import ParentExperimentMismatchError
 from trackwright.domain.experiment_resolution import ExperimentDirectory, parent_ref
-from trackwright.domain.model import Run, RunRef, RunStatus
+from trackwright.domain.model import Run, RunRef
 from trackwright.domain.ports import TrackingPort
 from trackwright.domain.tags.policy import ChildRunSpec, TagPolicy, validated_run_name
 
@@ -99,20 +100,11 @@ class RunCreation:
     def scoped(self, run: Run) -> Iterator[Run]:
         """Yield ``run`` and end it by how the body ended.
 
-        FINISHED on success, FAILED when the body raises, KILLED on KeyboardInterrupt or
-        SystemExit. The body's exception is re-raised unchanged; if ending the run fails
-        too, that failure is logged and the body's exception still wins.
+        FINISHED on success, FAILED (with the exception's type and a short message) when
+        the body raises, KILLED on KeyboardInterrupt or SystemExit. The body's exception is
+        re-raised unchanged; if ending the run fails too, that failure is logged and the
+        body's exception still wins. Runs are ended in one place:
+        ``use_cases.lifecycle.ended_by_outcome``.
         """
-        try:
+        with ended_by_outcome(self._tracking, run.run_id, self._policy.registry):
             yield run
-        except BaseException as exc:
-            status = RunStatus.FAILED if isinstance(exc, Exception) else RunStatus.KILLED
-            self._end_after_failure(run, status)
-            raise
-        self._tracking.set_terminated(run.run_id, RunStatus.FINISHED)
-
-    def _end_after_failure(self, run: Run, status: RunStatus) -> None:
-        try:
-            self._tracking.set_terminated(run.run_id, status)
-        except TrackingError as err:
-            logger.error("run %s could not be marked %s: %s", run.run_id, status.value, err)

@@ -111,6 +111,19 @@ EXTRA_TAG_KEYS: Mapping[str, Mapping[str, str]] = {
         "error": "code.refit_error",
     },
     "signal": {"interrupted": "interrupted"},
+    "lease": {
+        "worker_id": "code.worker_id",
+        "run_id": "code.lease.run_id",
+        "heartbeat_ms": "code.lease.heartbeat_ms",
+        "interval_s": "code.lease.interval_s",
+        "grace_s": "code.lease.grace_s",
+        "sweep_member": "code.sweep.worker",
+    },
+    "outcome": {
+        "state": "code.trial.state",
+        "error_type": "code.error.type",
+        "error_message": "code.error.message",
+    },
 }
 """Keys the original wrote without registering them; registered here so nothing is a literal."""
 

@@ -48,10 +48,18 @@ def _mlflow_executable() -> str:
 
 
 class LiveMlflowServer:
-    """One ``mlflow server`` process group, with a sqlite store in ``folder``."""
+    """One ``mlflow server`` process group, with a sqlite store in ``folder`` by default.
 
-    def __init__(self, folder: Path) -> None:
+    ``backend_store_uri`` and ``workers`` choose another store (the PostgreSQL leg passes
+    its database) and more uvicorn workers.
+    """
+
+    def __init__(
+        self, folder: Path, backend_store_uri: str | None = None, workers: int = 1
+    ) -> None:
         self.folder = folder
+        self.backend_store_uri = backend_store_uri or f"sqlite:///{folder / 'mlflow.db'}"
+        self.workers = workers
         self.port = free_port()
         self.uri = f"http://127.0.0.1:{self.port}"
         self.log_path = folder / "server.log"
@@ -68,7 +76,7 @@ class LiveMlflowServer:
             _mlflow_executable(),
             "server",
             "--backend-store-uri",
-            f"sqlite:///{self.folder / 'mlflow.db'}",
+            self.backend_store_uri,
             "--artifacts-destination",
             str(self.folder / "artifacts"),
             "--host",
@@ -76,7 +84,7 @@ class LiveMlflowServer:
             "--port",
             str(self.port),
             "--workers",
-            "1",
+            str(self.workers),
             "--uvicorn-opts",
             "--log-level warning --no-access-log",
         ]

@@ -1,0 +1,157 @@
+"""Joining the one sweep of a study: convergence, the children read, membership.
+
+``SweepJoin.open`` finds or creates the sweep run (docs/distributed-sweeps.md):
+1. one search for active sweep runs with the study's run key; if any, attach to the winner;
+2. otherwise create one, wait the settle window, search again; a creator whose run is not
+   the winner deletes it and attaches to the winner;
+3. attaching to a run that existed reads its children (trials and refit) in one paged
+   search, so no trial or refit needs a lookup of its own.
+
+``SweepMembership`` records which workers are in the sweep: a worker joins (tag
+``code.sweep.worker.<worker id>`` = its lease run id) before its first unfinished trial,
+and leaves (the tag becomes ``left``) when its last sweep scope ends. The worker that leaves
+last — no other member's lease alive — ends the sweep by the final-status rule.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from collections import Counter
+from collections.abc import Mapping
+
+from trackwright.application.trackers.lease import WorkerLease
+from trackwright.application.trackers.stage_runs import StageRun, StageRuns
+from trackwright.application.use_cases.lifecycle import end_with
+from trackwright.domain.distributed.convergence import winner
+from trackwright.domain.distributed.outcomes import outcome_of
+from trackwright.domain.finding.query import RunQuery
+from trackwright.domain.identity import run_key, run_key_hash
+from trackwright.domain.model import Run, RunStatus
+from trackwright.domain.stage_context import StageContext
+
+logger = logging.getLogger(__name__)
+LEFT = "left"
+
+
+class SweepJoin:
+    """Finds or creates the one sweep run of a study key (no coordinator)."""
+
+    def __init__(self, stages: StageRuns, settle_seconds: float) -> None:
+        self._stages, self._settle = stages, settle_seconds
+        self._key_tag = stages.registry.key("grouping", "run_key_hash")
+
+    def open(self, ctx: StageContext, experiment_id: str) -> tuple[StageRun, dict[str, Run]]:
+        """The sweep run and its children by run-key hash (empty for a sweep just made)."""
+        key_hash = run_key_hash(run_key(ctx.kind, ctx))
+        found = winner(self._sweeps(experiment_id, key_hash))
+        if found is not None:
+            return self._attach(found)
+        mine = self._stages.create_shared(ctx, experiment_id)
+        time.sleep(self._settle)
+        best = winner([*self._sweeps(experiment_id, key_hash), mine]) or mine
+        if best.run_id == mine.run_id:
+            return StageRun(mine), {}
+        logger.info("sweep run %s lost to %s; deleting it", mine.run_id, best.run_id)
+        self._stages.tracking.delete_run(mine.run_id)
+        return self._attach(best)
+
+    def _sweeps(self, experiment_id: str, key_hash: str) -> tuple[Run, ...]:
+        query = RunQuery(experiment_ids=(experiment_id,), tags={self._key_tag: key_hash})
+        return self._stages.tracking.search_runs(query).runs
+
+    def _attach(self, sweep: Run) -> tuple[StageRun, dict[str, Run]]:
+        completed = sweep.status is RunStatus.FINISHED
+        return StageRun(sweep, resumed=True, completed=completed), self.children(sweep)
+
+    def children(self, parent: Run) -> dict[str, Run]:
+        """The active children of ``parent`` by run-key hash (one paged search)."""
+        query = RunQuery(experiment_ids=(parent.experiment_id,), parent_run_id=parent.run_id)
+        runs = self._stages.tracking.search_runs(query).runs
+        return {r.tags[self._key_tag]: r for r in reversed(runs) if self._key_tag in r.tags}
+
+
+class SweepMembership:
+    """This process's memberships of shared sweeps (one per sweep, counted by scopes)."""
+
+    def __init__(self, stages: StageRuns) -> None:
+        self._stages, self._lease = stages, stages.lease
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.RLock()
+
+    def join(self, sweep: Run) -> None:
+        """Count one more scope in ``sweep``; the first joins it and reopens it if ended.
+
+        A RUNNING sweep that nobody alive is in (its members left or died, or it is older
+        than the grace period and lists none) was interrupted: it is tagged so.
+        """
+        with self._lock:
+            if self._counts[sweep.run_id] == 0:
+                self._lease.hold(sweep.experiment_id)
+                try:
+                    self._join(sweep)
+                except BaseException:
+                    self._lease.release()
+                    raise
+            self._counts[sweep.run_id] += 1
+
+    def _join(self, sweep: Run) -> None:
+        tracking, tags = self._stages.tracking, self._lease.tags
+        current = tracking.get_run(sweep.run_id)
+        batch = {tags.member_key(self._lease.worker_id): str(self._lease.lease_run_id)}
+        if current.status is RunStatus.RUNNING and self._orphaned(current):
+            batch[tags.interrupted] = "true"
+        tracking.log_batch(sweep.run_id, tags=batch)
+        if current.status is not RunStatus.RUNNING:
+            tracking.set_terminated(sweep.run_id, RunStatus.RUNNING)
+
+    def _orphaned(self, sweep: Run) -> bool:
+        prefix = self._lease.tags.member_prefix + "."
+        if any(k.startswith(prefix) for k in sweep.tags):
+            return not self._others_alive(sweep.tags)
+        age_ms = time.time_ns() // 1_000_000 - sweep.start_time
+        return age_ms > self._lease.settings.grace_period * 1000
+
+    def leave(self, sweep: Run, exc: BaseException | None) -> None:
+        """Count one scope less; the last scope leaves, and the last member ends the sweep."""
+        with self._lock:
+            self._counts[sweep.run_id] -= 1
+            if self._counts[sweep.run_id] > 0:
+                return
+            del self._counts[sweep.run_id]
+            try:
+                self._leave(sweep, exc)
+            finally:
+                self._lease.release()
+
+    def _leave(self, sweep: Run, exc: BaseException | None) -> None:
+        tracking, tags = self._stages.tracking, self._lease.tags
+        tracking.log_batch(sweep.run_id, tags={tags.member_key(self._lease.worker_id): LEFT})
+        current = tracking.get_run(sweep.run_id)
+        if self._others_alive(current.tags):
+            logger.info("left sweep %s; other workers still run it", sweep.run_id)
+            return
+        self._lease.reaper.reap((sweep.experiment_id,), own=self._lease.lease_run_id)
+        end_with(tracking, sweep.run_id, outcome_of(exc, self._stages.registry))
+
+    def _others_alive(self, sweep_tags: Mapping[str, str]) -> bool:
+        prefix = self._lease.tags.member_prefix + "."
+        mine = self._lease.tags.member_key(self._lease.worker_id)
+        reaper = self._lease.reaper
+        leases = [v for k, v in sweep_tags.items() if k.startswith(prefix) and k != mine]
+        return any(not reaper.expired(reaper.lease(v)) for v in leases if v != LEFT)
+
+
+_MEMBERSHIPS: weakref.WeakKeyDictionary[WorkerLease, SweepMembership] = weakref.WeakKeyDictionary()
+_MEMBERSHIPS_LOCK = threading.Lock()
+
+
+def membership_of(stages: StageRuns) -> SweepMembership:
+    """The memberships of the worker behind ``stages`` (one per lease, shared by trackers)."""
+    with _MEMBERSHIPS_LOCK:
+        found = _MEMBERSHIPS.get(stages.lease)
+        if found is None:
+            found = _MEMBERSHIPS[stages.lease] = SweepMembership(stages)
+        return found

@@ -1,0 +1,1 @@
+"""Many workers, one study: leases (liveness by heartbeat), sweep convergence, outcomes."""
