@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from trackwright.domain.tags.policy import is_azure_ml_uri
+from trackwright.domain.tags.azure_ml import is_azure_ml_uri
 
 STUDIO = "https://ml.azure.com"
 _WORKSPACE = re.compile(

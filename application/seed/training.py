@@ -17,12 +17,12 @@ from trackwright.application.seed.runs import default_container
 from trackwright.application.use_cases.artifacts import upload_safely
 from trackwright.domain.errors import IdentityError, InvalidRunNameError
 from trackwright.domain.finding.lookup import RunLookupReport
-from trackwright.domain.lineage import Lineage, lineage_tags
 from trackwright.domain.links import run_location
 from trackwright.domain.model import RunKind
 from trackwright.domain.run_names import build_run_name, fallback_run_name
 from trackwright.domain.stage_context import StageContext
 from trackwright.domain.tags.keys import TagKeyRegistry
+from trackwright.domain.tags.lineage import Lineage, lineage_tags
 from trackwright.domain.tags.run_tags import grouping_tags, training_tags
 
 logger = logging.getLogger(__name__)

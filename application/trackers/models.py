@@ -7,14 +7,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from trackwright.application.trackers.stage_runs import StageRun, StageRuns
-from trackwright.domain.lineage import (
+from trackwright.domain.model import Metric, RunKind
+from trackwright.domain.stage_context import StageContext
+from trackwright.domain.tags.lineage import (
     Lineage,
     benchmark_lineage_tags,
     conversion_lineage_tags,
     lineage_tags,
 )
-from trackwright.domain.model import Metric, RunKind
-from trackwright.domain.stage_context import StageContext
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ from trackwright.application.trackers.sweep import SweepScope
 from trackwright.application.trackers.trial import TrialScope
 from trackwright.domain.experiment_resolution import ExperimentDirectory
 from trackwright.domain.identity import study_key_hash_v2
-from trackwright.domain.lineage import Lineage
 from trackwright.domain.model import Metric, RunKind
 from trackwright.domain.stage_context import StageContext
+from trackwright.domain.tags.lineage import Lineage
 
 Progress = Callable[[str], None]
 METRIC = "macro-f1"

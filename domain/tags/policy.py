@@ -10,22 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from trackwright.domain.errors import InvalidRunNameError, TagPolicyViolationError
+from trackwright.domain.tags.azure_ml import azure_ml_child_run_tags, is_azure_ml_uri
 from trackwright.domain.tags.keys import RESERVED_KEYS, TagKeyRegistry
 from trackwright.domain.tags.rules import tag_violations
 
 MAX_RUN_NAME_LENGTH = 256
-
-
-def is_azure_ml_uri(tracking_uri: str | None) -> bool:
-    """Whether the tracking URI is an Azure ML workspace (its scheme is ``azureml``).
-
-    Only the scheme counts: a local path that merely contains "azureml" (a checkout named
-    ``resume-ner-azureml``) is not Azure ML (the original tested a substring, W-2).
-    """
-    return bool(tracking_uri) and urlsplit(str(tracking_uri)).scheme.lower() == "azureml"
 
 
 def validated_run_name(run_name: object) -> str:
@@ -115,7 +106,6 @@ class TagPolicy:
         if spec.fold_idx is not None:
             computed[key("run", "fold_idx")] = str(spec.fold_idx)
         if self._azure:
-            computed[key("azureml", "run_type")] = "trial"
-            computed[key("run", "azureml_trial")] = "true"
+            computed.update(azure_ml_child_run_tags(self._keys))
         computed[key("run", "name")] = spec.run_name
         return self.merge(computed, caller)

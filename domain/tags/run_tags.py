@@ -10,13 +10,15 @@ The original queried ``code.stage = hpo_trial`` and ``code.backbone`` that nothi
 Changes from the original: fold runs carry the identity tags (W-22); every run with a run
 key carries ``code.run_key_hash`` and hashes always come with
 ``code.grouping_schema_version`` (W-24); ``code.variant`` only on final-training and
-conversion runs (W-24); ``azureml.*`` run types only on Azure ML tracking URIs (W-29).
+conversion runs (W-24); ``azureml.*`` run types only on Azure ML tracking URIs (W-29; the rule is
+``tags.azure_ml``).
 """
 
 from __future__ import annotations
 
 from trackwright.domain.model import RunKind
 from trackwright.domain.stage_context import StageContext
+from trackwright.domain.tags.azure_ml import azure_ml_kind_tags
 from trackwright.domain.tags.keys import TagKeyRegistry
 
 STAGE = {
@@ -35,9 +37,6 @@ MLFLOW_RUN_TYPE = {
     RunKind.BENCHMARK: "benchmark",
     RunKind.CONVERSION: "conversion",
 }
-AZUREML_RUN_TYPE = {RunKind.SWEEP: "sweep", RunKind.REFIT: "refit"}
-"""Azure ML run types the kind decides; trial and fold runs get theirs as child runs, from
-``TagPolicy.child_run_tags`` (with ``trial_number`` and ``fold_idx``)."""
 GROUPING_SCHEMA_VERSION = "1"
 _VARIANT_KINDS = frozenset({RunKind.FINAL_TRAINING, RunKind.CONVERSION})
 _TRIAL_KINDS = frozenset({RunKind.TRIAL, RunKind.FOLD, RunKind.REFIT})
@@ -108,10 +107,8 @@ class RunTagBuilder:
         markers: dict[str, str] = {}
         if ctx.kind in MLFLOW_RUN_TYPE:
             markers[k("mlflow", "run_type")] = MLFLOW_RUN_TYPE[ctx.kind]
-        if self._azure and ctx.kind in AZUREML_RUN_TYPE:
-            markers[k("azureml", "run_type")] = AZUREML_RUN_TYPE[ctx.kind]
-            if ctx.kind is RunKind.SWEEP:
-                markers[k("azureml", "sweep")] = "true"
+        if self._azure:
+            markers.update(azure_ml_kind_tags(self._registry, ctx.kind))
         if ctx.kind is RunKind.FINAL_TRAINING:
             markers.update(training_tags(self._registry, "final", on_full_data=True))
         return markers

@@ -7,13 +7,13 @@ import uuid
 import pytest
 
 from trackwright.domain.errors import InvalidRunIdError
-from trackwright.domain.lineage import (
+from trackwright.domain.tags.keys import TagKeyRegistry
+from trackwright.domain.tags.lineage import (
     Lineage,
     benchmark_lineage_tags,
     conversion_lineage_tags,
     lineage_tags,
 )
-from trackwright.domain.tags.keys import TagKeyRegistry
 
 REG = TagKeyRegistry.defaults()
 TR, RR, SW = "a" * 32, "b" * 32, str(uuid.uuid4())

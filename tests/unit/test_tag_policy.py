@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from trackwright.domain.errors import InvalidRunNameError, TagPolicyViolationError
+from trackwright.domain.tags.azure_ml import is_azure_ml_uri
 from trackwright.domain.tags.keys import TagKeyRegistry
 from trackwright.domain.tags.policy import (
     ChildRunSpec,
     TagPolicy,
-    is_azure_ml_uri,
     validated_run_name,
 )
 from trackwright.domain.tags.rules import (
