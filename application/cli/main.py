@@ -28,7 +28,7 @@ from trackwright.domain.finding.lookup import (
 from trackwright.domain.finding.queries import best_run_by_metric
 from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import looks_like_run_id
-from trackwright.domain.tags.policy import is_azure_ml_uri
+from trackwright.domain.tags.azure_ml import is_azure_ml_uri
 
 
 @click.group()
