@@ -41,7 +41,7 @@ class TrackwrightSettings(BaseModel):
             abandoned (default 120; env ``TRACKWRIGHT_GRACE_PERIOD``). Checked by
             ``lease_settings()``: both positive, interval shorter than grace.
         sweep_settle_seconds: How long a worker that created a sweep run waits before
-            checking it is the one all workers keep (default 2; env
+            checking it is the one all workers keep (default 1; env
             ``TRACKWRIGHT_SWEEP_SETTLE``).
     """
 

@@ -76,7 +76,7 @@ class LeaseReaper:
             return None
 
     def reap_lease(self, lease_run_id: str, experiment_ids: Sequence[str]) -> list[str]:
-        """End the runs of one lease after re-reading it; then end the lease run itself."""
+        """End the runs of one lease after re-reading it; then delete the lease run itself."""
         lease = self.lease(lease_run_id)
         if not self.expired(lease):
             return []  # a heartbeat arrived since the search
@@ -91,7 +91,7 @@ class LeaseReaper:
             if self.end_abandoned(run.run_id, lease_run_id)
         ]
         if lease is not None and lease.status is RunStatus.RUNNING:
-            end_with(self._tracking, lease_run_id, self._interrupted)
+            self._tracking.delete_run(lease_run_id)  # bookkeeping: deleted reads as expired
         if ended:
             logger.warning("ended %d run(s) of expired lease %s", len(ended), lease_run_id)
         return ended
@@ -105,3 +105,17 @@ class LeaseReaper:
             return False
         end_with(self._tracking, run_id, self._interrupted)
         return True
+
+    def end_run_of_dead_worker(self, run_id: str) -> list[str]:
+        """End a run (and its RUNNING children) whose worker another system saw die.
+
+        For an HPO engine that detects dead workers itself (Optuna's RDB heartbeat): each
+        run is still re-read and ended only if RUNNING under the lease it was opened with.
+        """
+        run = self._tracking.get_run(run_id)
+        lease = run.tags.get(self._tags.lease_run_id, "")
+        query = RunQuery(
+            experiment_ids=(run.experiment_id,), parent_run_id=run_id, statuses=_RUNNING
+        )
+        children = [c.run_id for c in self._tracking.search_runs(query).runs]
+        return [r for r in (*children, run_id) if lease and self.end_abandoned(r, lease)]

@@ -84,18 +84,23 @@ class SweepScope:
 
     @contextmanager
     def trial(
-        self, number: int, hyperparameters: Mapping[str, Any] | None = None
+        self,
+        number: int,
+        hyperparameters: Mapping[str, Any] | None = None,
+        *,
+        pruned: Pruned = (),
     ) -> Iterator[TrialScope]:
         """Open trial ``number`` with its params logged in one batch.
 
         Without ``hyperparameters`` (define-by-run), the trial is keyed by its number alone
         and its params are logged as they are sampled (``TrialScope.log_params``), folded
         into the trial's next batch. Exceptions of the tracker's ``pruned`` types end it
-        as pruned (FINISHED, ``code.trial.state=pruned``); others as failed.
+        as pruned (FINISHED, ``code.trial.state=pruned``), and so do those of ``pruned``;
+        others as failed.
         """
         ctx = self._trial_context(number, hyperparameters)
         stage = self._open(ctx)
-        with self._stages.scoped(stage, self._pruned):
+        with self._stages.scoped(stage, (*self._pruned, *pruned)):
             if not stage.completed and hyperparameters:
                 self._stages.tracking.log_batch(stage.run_id, params=as_params(hyperparameters))
             scope = TrialScope(self._stages, ctx, stage, self._pruned)
@@ -153,7 +158,7 @@ class SweepTracker:
         base: The context every run of the sweep starts from.
         settle_seconds: How long a worker that created a sweep run waits before checking
             that it is the one every worker keeps (see docs/distributed-sweeps.md); None
-            takes the container's ``sweep_settle_seconds`` (default 2 s).
+            takes the container's ``sweep_settle_seconds`` (default 1 s).
         pruned: Exception types that end a trial as pruned rather than failed.
     """
 

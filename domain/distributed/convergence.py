@@ -17,7 +17,7 @@ from trackwright.domain.errors import InvalidStudyKeyError
 from trackwright.domain.model import LifecycleStage, Run
 
 STUDY_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
-DEFAULT_SETTLE_SECONDS = 2.0
+DEFAULT_SETTLE_SECONDS = 1.0
 
 
 def checked_study_key(value: object) -> str:

@@ -124,7 +124,7 @@ def test_define_by_run_params_go_out_with_the_next_batch() -> None:
 
 def test_a_server_lost_mid_sweep_leaves_runs_to_expire_by_lease() -> None:
     fake, experiment_id = shared_fake()
-    lost, survivor = worker(fake), worker(fake)
+    lost, survivor = worker(fake, retry_attempts=1), worker(fake)
     scopes = tracker(lost, experiment_id)
     with pytest.raises(TrackingUnavailableError), scopes.sweep(STUDY) as sweep:  # noqa: SIM117
         with sweep.trial(0, {"lr": 0}) as t:

@@ -16,9 +16,9 @@ STUDY = "a1" * 32
 FAST = {"heartbeat_interval": 0.1, "grace_period": 0.5, "sweep_settle_seconds": 0.05}
 
 
-def worker(tracking: TrackingPort, **overrides: float) -> Container:
+def worker(tracking: TrackingPort, **overrides: object) -> Container:
     """A container of its own (own lease, own run index) on the shared ``tracking``."""
-    settings = TrackwrightSettings(backend="memory", **{**FAST, **overrides})
+    settings = TrackwrightSettings.model_validate({"backend": "memory", **FAST, **overrides})
     container = build_container(settings)
     container.tracking.override(tracking)
     return container

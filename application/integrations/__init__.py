@@ -1,0 +1,1 @@
+"""Integrations with HPO frameworks (optional extras; nothing here is imported eagerly)."""
