@@ -19,12 +19,12 @@ Otherwise a new run is created with all its tags in one call and recorded in the
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from trackwright.application.trackers.lease import WorkerLease
+from trackwright.application.trackers.takeover import take_over, wait_for_live_owner
 from trackwright.application.use_cases.lifecycle import ended_by_outcome
 from trackwright.application.use_cases.run_creation import RunCreation
 from trackwright.domain.distributed.convergence import DEFAULT_SETTLE_SECONDS
@@ -175,39 +175,16 @@ class StageRuns:
         if run.status is RunStatus.FINISHED:
             logger.info("run %s (%s) already finished; reusing it", run.run_id, run.name)
             return StageRun(run, resumed=True, completed=True)
-        run = self._wait_for_live_owner(run)
+        run = wait_for_live_owner(self._tracking, self.lease, run)
         if run.status is RunStatus.FINISHED:
             return StageRun(run, resumed=True, completed=True)
         tags = self.lease.hold(run.experiment_id)
         try:
-            self._take_over(run, tags)
+            take_over(self._tracking, self.lease, run, tags)
         except BaseException:
             self.lease.release()
             raise
         return StageRun(run, resumed=True)
-
-    def _take_over(self, run: Run, tags: dict[str, str]) -> None:
-        logger.info("resuming run %s (%s), left %s", run.run_id, run.name, run.status.value)
-        if run.status is RunStatus.RUNNING:
-            tags = {**tags, self.lease.tags.interrupted: "true"}
-        self._tracking.log_batch(run.run_id, tags=tags)
-        if run.status is not RunStatus.RUNNING:
-            self._tracking.set_terminated(run.run_id, RunStatus.RUNNING)
-
-    def _wait_for_live_owner(self, run: Run) -> Run:
-        """Wait while ``run`` is RUNNING under another worker's live lease (bounded)."""
-        owner = run.tags.get(self.lease.tags.lease_run_id)
-        if run.status is not RunStatus.RUNNING or not owner or owner == self.lease.lease_run_id:
-            return run
-        settings, reaper = self.lease.settings, self.lease.reaper
-        deadline = time.monotonic() + settings.grace_period + settings.heartbeat_interval
-        while not reaper.expired(reaper.lease(owner)) and time.monotonic() < deadline:
-            logger.info("run %s is held by live lease %s; waiting", run.run_id, owner)
-            time.sleep(settings.heartbeat_interval)
-            run = self._tracking.get_run(run.run_id)
-            if run.status is not RunStatus.RUNNING:
-                return run
-        return run
 
     @contextmanager
     def scoped(

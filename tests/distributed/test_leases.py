@@ -119,3 +119,16 @@ def test_running_runs_without_a_lease_are_left_alone_by_the_reaper() -> None:
     time.sleep(0.6)
     assert worker(fake).stage_runs().reap(experiment_id) == []
     assert fake.get_run(foreign.run_id).status is RunStatus.RUNNING
+
+
+def test_a_restarted_worker_takes_over_the_trial_of_an_expired_lease_without_a_duplicate() -> None:
+    fake, experiment_id = shared_fake()
+    dead, restarted = worker(fake), worker(fake)
+    held, trial_id, _ = _open_trial_and_fold(dead, experiment_id)
+    _die(dead)
+    # the trial waits out the dead lease, then takes over its run
+    with tracker(restarted, experiment_id).sweep(STUDY) as sweep, sweep.trial(0, {"lr": 1}) as t:
+        assert t.run_id == trial_id and t.stage.resumed
+    run = fake.get_run(trial_id)
+    assert held and run.status is RunStatus.FINISHED and run.tags["code.interrupted"] == "true"
+    assert len(runs_of(fake, experiment_id, "trial")) == 1
