@@ -98,18 +98,20 @@ class Fleet:
             if process.poll() is None:
                 self.kill(name)
 
-    def log(self, name: str) -> str:
-        """The end of a worker's output."""
+    def log(self, name: str, tail: int = 3000) -> str:
+        """The end of a worker's output (``tail`` characters; 0 for all of it)."""
         path = self.folder / f"{self.study}-{name}.log"
-        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return text[-tail:] if tail else text
 
 
 @dataclass(frozen=True)
 class Record:
-    """What the workers left in the experiment."""
+    """What the workers left in the experiment (and saw: the sweep ended mid-trial)."""
 
     runs: tuple[Run, ...]
     optuna_trials: int
+    sweep_seen_ended: int = 0
 
     def of_kind(self, kind: str) -> list[Run]:
         """Runs of one ``code.run_type``."""
@@ -132,6 +134,7 @@ class Record:
             "runs_ending_after_sweep": sum(
                 1 for r in self.runs if r.end_time and sweep_end and r.end_time > sweep_end
             ),
+            "sweep_seen_ended_mid_trial": self.sweep_seen_ended,
         }
 
 
@@ -146,7 +149,9 @@ def record(tracking: TrackingPort, fleet: Fleet) -> Record:
         r for r in tracking.search_runs(query).runs if r.tags.get("code.run_type") != "lease"
     )
     study = optuna.load_study(study_name=fleet.study, storage=fleet.storage)
-    return Record(runs, len(study.trials))
+    mark = "SWEEP-NOT-RUNNING-DURING-A-TRIAL"
+    seen = sum(fleet.log(name, tail=0).count(mark) for name in fleet.processes)
+    return Record(runs, len(study.trials), seen)
 
 
 def running_fold_of(tracking: TrackingPort, fleet: Fleet, pid: int) -> Run | None:

@@ -18,21 +18,30 @@ import optuna
 
 from trackwright.application import TrackwrightSettings, build_container
 from trackwright.application.integrations.optuna import optuna_study_key, tracked_objective
-from trackwright.application.trackers import SweepTracker, TrialScope
-from trackwright.domain.model import Metric, RunKind
+from trackwright.application.trackers import SweepScope, SweepTracker, TrialScope
+from trackwright.domain.model import Metric, RunKind, RunStatus
+from trackwright.domain.ports import TrackingPort
 from trackwright.domain.stage_context import StageContext
 
+SWEEP_ENDED_MARK = "SWEEP-NOT-RUNNING-DURING-A-TRIAL"
 
-def _objective(config: dict[str, Any]) -> Any:
+
+def _objective(config: dict[str, Any], sweep: SweepScope, tracking: TrackingPort) -> Any:
+    def sweep_still_running() -> None:
+        """Test instrumentation: the shared sweep must be RUNNING while a trial runs."""
+        if tracking.get_run(sweep.run_id).status is not RunStatus.RUNNING:
+            print(SWEEP_ENDED_MARK, flush=True)
+
     def objective(trial: optuna.trial.Trial, tracked: TrialScope) -> float:
+        sweep_still_running()
         lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
         scores = []
         for fold_idx in range(int(config["folds"])):
             with tracked.fold(fold_idx) as fold:
                 time.sleep(float(config["fold_seconds"]))
                 scores.append(1.0 - lr * (fold_idx + 1))
-                tracked_log = Metric("f1", scores[-1])
-                tracked._stages.tracking.log_batch(fold.run_id, metrics=[tracked_log])
+                tracking.log_batch(fold.run_id, metrics=[Metric("f1", scores[-1])])
+        sweep_still_running()
         return sum(scores) / len(scores)
 
     return objective
@@ -57,7 +66,8 @@ def main(config: dict[str, Any]) -> None:
         time.sleep(0.005)
     time.sleep(float(config.get("delay", 0.0)))
     with tracker.sweep(optuna_study_key(config["study"])) as sweep:
-        study.optimize(tracked_objective(sweep, _objective(config)), n_trials=config["n_trials"])
+        objective = _objective(config, sweep, container.tracking())
+        study.optimize(tracked_objective(sweep, objective), n_trials=config["n_trials"])
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ def test_four_workers_started_together_record_one_sweep_and_every_trial_once(
         "killed": 0,
         "running": 0,
         "runs_ending_after_sweep": 0,
+        "sweep_seen_ended_mid_trial": 0,
     }
 
 
@@ -88,4 +89,5 @@ def test_a_killed_workers_runs_expire_and_its_restart_joins_the_same_sweep(
     }
     assert interrupted <= victim_runs  # the live workers lost nothing
     assert final.summary()["running"] == 0
+    assert final.summary()["sweep_seen_ended_mid_trial"] == 0
     assert sweep.status is RunStatus.FINISHED
