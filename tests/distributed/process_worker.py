@@ -11,14 +11,20 @@ from __future__ import annotations
 import json
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 import optuna
 
 from trackwright.application import TrackwrightSettings, build_container
-from trackwright.application.integrations.optuna import optuna_study_key, tracked_objective
+from trackwright.application.integrations.optuna import (
+    failed_trial_callback,
+    optuna_study_key,
+    tracked_objective,
+)
 from trackwright.application.trackers import SweepScope, SweepTracker, TrialScope
+from trackwright.application.trackers.reaper import LeaseReaper
 from trackwright.domain.model import Metric, RunKind, RunStatus
 from trackwright.domain.ports import TrackingPort
 from trackwright.domain.stage_context import StageContext
@@ -47,6 +53,18 @@ def _objective(config: dict[str, Any], sweep: SweepScope, tracking: TrackingPort
     return objective
 
 
+def _storage(config: dict[str, Any], reaper: LeaseReaper) -> Any:
+    """The study's RDB storage; with ``optuna_heartbeat``, Optuna's own dead-worker check too."""
+    if not config.get("optuna_heartbeat"):
+        return config["storage"]
+    return optuna.storages.RDBStorage(
+        config["storage"],
+        heartbeat_interval=1,
+        grace_period=int(config["grace_period"]),
+        failed_trial_callback=failed_trial_callback(reaper),
+    )
+
+
 def main(config: dict[str, Any]) -> None:
     settings = TrackwrightSettings(
         tracking_uri=config["tracking_uri"],
@@ -60,7 +78,8 @@ def main(config: dict[str, Any]) -> None:
     base = StageContext(kind=RunKind.SWEEP, model="distilbert")
     tracker = SweepTracker(container.stage_runs(), experiment_id, base)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.load_study(study_name=config["study"], storage=config["storage"])
+    storage = _storage(config, container.stage_runs().lease.reaper)
+    study = optuna.load_study(study_name=config["study"], storage=storage)
     Path(config["ready"]).touch()
     while not Path(config["go"]).exists():
         time.sleep(0.005)
@@ -71,4 +90,5 @@ def main(config: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
+    warnings.simplefilter("ignore")  # Optuna's experimental heartbeat warns on every start
     main(json.loads(sys.argv[1]))

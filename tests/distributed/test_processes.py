@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import optuna
 import pytest
 
 from tests.distributed.harness import Fleet, record, seconds_until_ended, wait_for_fold
@@ -59,7 +60,8 @@ def test_a_killed_workers_runs_expire_and_its_restart_joins_the_same_sweep(
     postgres_server: PostgresMlflowServer, tmp_path: Path
 ) -> None:
     storage = postgres_server.cluster.database("optuna")
-    fleet = Fleet(tmp_path, postgres_server.uri, storage, {**FAST, "fold_seconds": 0.6})
+    settings = {**FAST, "fold_seconds": 0.6, "optuna_heartbeat": True}
+    fleet = Fleet(tmp_path, postgres_server.uri, storage, settings)
     tracking = MlflowTracking(postgres_server.uri)
     try:
         victim = fleet.start("victim", n_trials=6)
@@ -89,5 +91,8 @@ def test_a_killed_workers_runs_expire_and_its_restart_joins_the_same_sweep(
     }
     assert interrupted <= victim_runs  # the live workers lost nothing
     assert final.summary()["running"] == 0
+    number = int(tracking.get_run(dead[1]).tags["code.hpo.trial_number"])
+    study = optuna.load_study(study_name=fleet.study, storage=storage)
+    assert study.trials[number].state is optuna.trial.TrialState.FAIL  # Optuna's own check
     assert final.summary()["sweep_seen_ended_mid_trial"] == 0
     assert sweep.status is RunStatus.FINISHED
