@@ -100,17 +100,34 @@ class SweepMembership:
     def _join(self, sweep: Run) -> None:
         tracking, tags = self._stages.tracking, self._lease.tags
         current = tracking.get_run(sweep.run_id)
+        alive, dead = self._members(current.tags)
         batch = {tags.member_key(self._lease.worker_id): str(self._lease.lease_run_id)}
-        if current.status is RunStatus.RUNNING and self._orphaned(current):
+        batch.update(dict.fromkeys(dead, LEFT))  # dead members will never say so themselves
+        if current.status is RunStatus.RUNNING and self._orphaned(current, alive, dead):
             batch[tags.interrupted] = "true"
         tracking.log_batch(sweep.run_id, tags=batch)
         if current.status is not RunStatus.RUNNING:
             tracking.set_terminated(sweep.run_id, RunStatus.RUNNING)
 
-    def _orphaned(self, sweep: Run) -> bool:
+    def _members(self, sweep_tags: Mapping[str, str]) -> tuple[list[str], list[str]]:
+        """Member tags of other workers still in the sweep: (alive, dead by lease)."""
         prefix = self._lease.tags.member_prefix + "."
-        if any(k.startswith(prefix) for k in sweep.tags):
-            return not self._others_alive(sweep.tags)
+        mine = self._lease.tags.member_key(self._lease.worker_id)
+        reaper = self._lease.reaper
+        alive: list[str] = []
+        dead: list[str] = []
+        for key, lease in sweep_tags.items():
+            if key.startswith(prefix) and key != mine and lease != LEFT:
+                (dead if reaper.expired(reaper.lease(lease)) else alive).append(key)
+        return alive, dead
+
+    def _orphaned(self, sweep: Run, alive: list[str], dead: list[str]) -> bool:
+        """RUNNING with nobody alive in it: members all gone, or none for a grace period."""
+        if alive:
+            return False
+        prefix = self._lease.tags.member_prefix + "."
+        if dead or any(k.startswith(prefix) for k in sweep.tags):
+            return True
         age_ms = time.time_ns() // 1_000_000 - sweep.start_time
         return age_ms > self._lease.settings.grace_period * 1000
 

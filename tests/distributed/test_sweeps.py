@@ -139,3 +139,25 @@ def test_a_server_lost_mid_sweep_leaves_runs_to_expire_by_lease() -> None:
     assert trial_id in survivor.stage_runs().reap(experiment_id)
     trial = fake.get_run(trial_id)
     assert trial.status is RunStatus.KILLED and trial.tags["code.interrupted"] == "true"
+
+
+def test_closing_a_sweep_explicitly_ends_it_whoever_is_still_in_it() -> None:
+    fake, experiment_id = shared_fake()
+    with tracker(worker(fake), experiment_id).sweep(STUDY) as one:  # noqa: SIM117
+        with tracker(worker(fake), experiment_id).sweep(STUDY) as other:
+            other.close()
+            assert fake.get_run(one.run_id).status is RunStatus.FINISHED
+
+
+def test_a_dead_member_is_marked_gone_by_the_next_worker_to_join() -> None:
+    fake, experiment_id = shared_fake()
+    dead = worker(fake)
+    held = [tracker(dead, experiment_id).sweep(STUDY)]
+    sweep = held[0].__enter__()
+    dead.stage_runs().lease._thread.stop()
+    time.sleep(0.7)
+    with tracker(worker(fake), experiment_id).sweep(STUDY) as joined:
+        tags = fake.get_run(joined.run_id).tags
+        member = f"code.sweep.worker.{dead.stage_runs().lease.worker_id}"
+        assert tags[member] == "left" and tags["code.interrupted"] == "true"
+    assert held and fake.get_run(sweep.run_id).status is RunStatus.FINISHED
