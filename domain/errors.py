@@ -122,6 +122,10 @@ class InvalidRunIdError(DomainError, ValueError):
     """A run id is neither MLflow's 32-hex form nor a (dashed) UUID."""
 
 
+class InvalidExperimentIdError(DomainError, ValueError):
+    """An experiment id has characters no MLflow or Azure ML experiment id has."""
+
+
 class IdentityError(DomainError, ValueError):
     """An identity key (study, trial or run key) cannot be built from what was given."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from trackwright.domain.identity.positions import sweep_position
 from trackwright.domain.model import RunKind
 
 
@@ -44,6 +45,11 @@ class StageContext:
     parent_training_id: str | None = None
     benchmark_config_hash: str | None = None
     refit_protocol_fp: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a bad trial number or fold index before anything is named or tagged."""
+        object.__setattr__(self, "trial_number", sweep_position("trial_number", self.trial_number))
+        object.__setattr__(self, "fold_idx", sweep_position("fold_idx", self.fold_idx))
 
     @property
     def storage(self) -> str:

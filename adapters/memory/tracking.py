@@ -29,6 +29,7 @@ from trackwright.domain.errors import TrackingAlreadyExistsError, TrackingNotFou
 from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
 from trackwright.domain.uris import redacted_uri
+from trackwright.domain.values import check_text_values
 
 
 def _now_ms() -> int:
@@ -154,6 +155,7 @@ class InMemoryTracking:
                     f"The experiment {experiment_id} must be in the 'active' state. "
                     "Current state is deleted.",
                 )
+            check_text_values("tag", tags, "create_run")
             stored = dict(tags)
             tag_name = stored.get("mlflow.runName")
             if run_name and tag_name and run_name != tag_name:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from trackwright.domain.errors import TrackingInvalidValueError, TrackingNotFoundError
 from trackwright.domain.model import Metric
 from trackwright.domain.tags.rules import key_violations
+from trackwright.domain.values import check_text_values, metric_value
 
 MAX_PARAM_VALUE_LENGTH = 6000
 MAX_TAG_VALUE_LENGTH = 8000
@@ -57,10 +58,11 @@ def check_batch(
     op = "log_batch"
     for metric in metrics:
         _check_key(op, metric.key)
-        if isinstance(metric.value, bool) or not isinstance(metric.value, int | float):
-            raise invalid(op, f"metric {metric.key!r} value {metric.value!r} is not a number")
+        metric_value(metric.key, metric.value, op)
     for key in (*params, *tags):
         _check_key(op, key)
+    check_text_values("param", params, op)
+    check_text_values("tag", tags, op)
     clean_tags = {k: v[:MAX_TAG_VALUE_LENGTH] for k, v in tags.items()}
     clean_params = {k: v[:MAX_PARAM_VALUE_LENGTH] for k, v in params.items()}
     return clean_tags, clean_params
@@ -72,11 +74,12 @@ def _check_key(operation: str, key: str) -> None:
         raise invalid(operation, problems[0])
 
 
-def stored_metric_value(value: float) -> float:
-    """MLflow's SQL store keeps +/-inf as the largest finite float of that sign."""
-    if math.isinf(value):
-        return math.copysign(sys.float_info.max, value)
-    return float(value)
+def stored_metric_value(value: object) -> float:
+    """The float MLflow stores (``domain.values``); +/-inf as the largest finite float."""
+    number = metric_value("metric", value)
+    if math.isinf(number):
+        return math.copysign(sys.float_info.max, number)
+    return number
 
 
 def metric_rank(value: float | None) -> int:

@@ -1,8 +1,11 @@
 """Compiling a ``RunQuery`` into an MLflow filter string, order-by list and view type.
 
-Keys are always backtick-quoted. A value is quoted with ``'`` or ``"`` (whichever it does
-not contain). MLflow's filter tokenizer has no escape that round-trips a value holding
-both quote kinds or a backslash, so such equalities are evaluated client-side instead.
+Keys are always backtick-quoted. ``RunQuery`` admits only keys a run can carry (no
+backtick among them); ``quoted_key`` refuses any other key again, so no key can end the
+quoting and splice a clause into the filter. A value is quoted with ``'`` or ``"``
+(whichever it does not contain). MLflow's filter tokenizer has no escape that round-trips
+a value holding both quote kinds or a backslash, so such equalities are evaluated
+client-side instead.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 
 from mlflow.entities import ViewType
 
-from trackwright.domain.finding.query import OrderBy, RunQuery
+from trackwright.domain.finding.query import OrderBy, RunQuery, checked_query_key
 from trackwright.domain.model import RunStatus
 
 _VIEW = {"active": ViewType.ACTIVE_ONLY, "deleted": ViewType.DELETED_ONLY, "all": ViewType.ALL}
@@ -38,10 +41,20 @@ def quoted_value(value: str) -> str | None:
     return None
 
 
+def quoted_key(key: str) -> str:
+    """The key between backticks.
+
+    Raises:
+        TrackingInvalidValueError: The key breaks the key rule (e.g. holds a backtick).
+    """
+    return f"`{checked_query_key(key)}`"
+
+
 def _order_clause(clause: OrderBy) -> str:
     prefix = {"attribute": "attributes", "metric": "metrics", "param": "params", "tag": "tags"}
     direction = "ASC" if clause.ascending else "DESC"
-    return f"{prefix[clause.kind]}.`{clause.key}` {direction}"
+    key = f"`{clause.key}`" if clause.kind == "attribute" else quoted_key(clause.key)
+    return f"{prefix[clause.kind]}.{key} {direction}"
 
 
 def _status_conditions(query: RunQuery) -> list[str]:
@@ -64,7 +77,7 @@ def compile_query(query: RunQuery) -> CompiledQuery:
         if literal is None:
             client_side[key] = value
         else:
-            conditions.append(f"tags.`{key}` = {literal}")
+            conditions.append(f"tags.{quoted_key(key)} = {literal}")
     conditions.extend(_status_conditions(query))
     return CompiledQuery(
         filter_string=" AND ".join(conditions),

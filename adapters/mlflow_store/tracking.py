@@ -26,6 +26,7 @@ from trackwright.domain.errors import TrackingInvalidValueError
 from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
 from trackwright.domain.uris import redacted_uri
+from trackwright.domain.values import check_text_values, metric_value
 
 logger = logging.getLogger(__name__)
 DEFAULT_PAGE_SIZE = 1000
@@ -147,6 +148,7 @@ class MlflowTracking:
         start_time: int | None = None,
     ) -> Run:
         """See ``TrackingPort.create_run`` (one request, tags included)."""
+        check_text_values("tag", tags, "create_run")
         with translating("create_run"):
             created = self._client.create_run(
                 experiment_id, start_time=start_time, tags=dict(tags), run_name=run_name
@@ -167,15 +169,18 @@ class MlflowTracking:
         metrics: Sequence[Metric] = (),
     ) -> None:
         """See ``TrackingPort.log_batch`` (one request)."""
+        check_text_values("param", params or {}, "log_batch")
+        check_text_values("tag", tags or {}, "log_batch")
+        values = [metric_value(m.key, m.value) for m in metrics]
         now = _now_ms()
         with translating("log_batch"):
             self._client.log_batch(
                 run_id,
                 metrics=[
                     MlflowMetric(
-                        m.key, m.value, m.timestamp if m.timestamp is not None else now, m.step
+                        m.key, value, m.timestamp if m.timestamp is not None else now, m.step
                     )
-                    for m in metrics
+                    for m, value in zip(metrics, values, strict=True)
                 ],
                 params=[Param(k, v) for k, v in (params or {}).items()],
                 tags=[RunTag(k, v) for k, v in (tags or {}).items()],

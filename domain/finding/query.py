@@ -1,4 +1,13 @@
-"""A typed run query: what to search for, never an MLflow filter string."""
+"""A typed run query: what to search for, never an MLflow filter string.
+
+Keys (of tag equalities and of ordering clauses) must be keys a backend can store: the
+tag-key rule (letters, digits, ``_ - . : /`` and spaces, at most 250 characters). A key
+no run can carry (a backtick, a quote, ``!``) is refused with
+``TrackingInvalidValueError`` when the query is built, so every backend answers it the
+same way and no key can reach a filter compiler that might splice it into its grammar.
+Values are free text: each backend must match them exactly (the MLflow adapter quotes
+them, or matches them client-side when no MLflow literal can hold them).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from trackwright.domain.errors import TrackingInvalidValueError
 from trackwright.domain.model import LifecycleStage, Run, RunStatus
+from trackwright.domain.tags.rules import key_violations
 
 OrderKind = Literal["attribute", "metric", "param", "tag"]
 ORDERABLE_ATTRIBUTES = frozenset({"start_time", "end_time", "run_name", "status"})
@@ -26,6 +37,22 @@ class OrderBy:
         if self.kind == "attribute" and self.key not in ORDERABLE_ATTRIBUTES:
             allowed = ", ".join(sorted(ORDERABLE_ATTRIBUTES))
             raise ValueError(f"cannot order by attribute {self.key!r}; use one of {allowed}")
+        if self.kind != "attribute":
+            checked_query_key(self.key, f"order by {self.kind}")
+
+
+def checked_query_key(key: object, where: str = "tag") -> str:
+    """``key``, if a run could carry it.
+
+    Raises:
+        TrackingInvalidValueError: The key breaks the key rule (no run can match it).
+    """
+    problems = key_violations(key)
+    if problems:
+        raise TrackingInvalidValueError(
+            f"cannot search by {where} key: {problems[0]}", operation="search_runs"
+        )
+    return str(key)
 
 
 class RunQuery(BaseModel):
@@ -56,6 +83,13 @@ class RunQuery(BaseModel):
     order_by: tuple[OrderBy, ...] = ()
     max_results: int | None = Field(default=None, ge=1)
     page_token: str | None = None
+
+    @field_validator("tags", mode="after")
+    @classmethod
+    def _keys_can_exist(cls, value: Mapping[str, str]) -> Mapping[str, str]:
+        for key in value:
+            checked_query_key(key)
+        return value
 
     @field_validator("experiment_ids")
     @classmethod

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from trackwright.domain.errors import InvalidRunNameError, TagPolicyViolationError
+from trackwright.domain.identity.positions import sweep_position
 from trackwright.domain.tags.azure_ml import azure_ml_child_run_tags, is_azure_ml_uri
 from trackwright.domain.tags.keys import RESERVED_KEYS, TagKeyRegistry
 from trackwright.domain.tags.rules import tag_violations
@@ -47,6 +48,11 @@ class ChildRunSpec:
     run_name: str
     trial_number: int | str | None = None
     fold_idx: int | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a bad trial number or fold index before any tag is built (IdentityError)."""
+        object.__setattr__(self, "trial_number", sweep_position("trial_number", self.trial_number))
+        object.__setattr__(self, "fold_idx", sweep_position("fold_idx", self.fold_idx))
 
 
 class TagPolicy:

@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from trackwright.application import Container
+from trackwright.domain.finding.query import RunQuery
 
 PASSWORD = "hunter2"
 
@@ -61,3 +64,32 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
         str(p.relative_to(folder)): None if p.is_dir() else p.read_bytes()
         for p in sorted(folder.rglob("*"))
     }
+
+
+@pytest.fixture(params=["memory", pytest.param("sqlite", marks=pytest.mark.sqlite)])
+def store(request: pytest.FixtureRequest) -> Iterator[Container]:
+    """A fresh container on the fake, then on MLflow's sqlite store."""
+    from trackwright.application import TrackwrightSettings, build_container, use_container
+
+    built = build_container(TrackwrightSettings(backend="memory", retry_initial_wait=0))
+    if request.param == "sqlite":
+        from trackwright.adapters.mlflow_store import MlflowTracking
+
+        built.tracking.override(MlflowTracking(request.getfixturevalue("sqlite_uri")))
+    use_container(built)
+    yield built
+    use_container(None)
+
+
+def every_run(container: Container) -> list[tuple[str, str, str]]:
+    """Every run of every experiment the test made (deleted ones too), as comparable rows."""
+    tracking = container.tracking()
+    rows = []
+    for name in ("exp", "exp-b", "gone"):
+        found = tracking.get_experiment_by_name(name)
+        if found is None:
+            continue
+        query = RunQuery(experiment_ids=(found.experiment_id,), lifecycle="all")
+        for run in tracking.search_runs(query).runs:
+            rows.append((run.run_id, run.lifecycle_stage.value, repr(sorted(run.tags.items()))))
+    return sorted(rows)
