@@ -9,24 +9,31 @@ missed; backend failures other than "not found" propagate instead of being swall
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from trackwright.domain.errors import (
-    ExperimentDeletedError,
-    ExperimentResolutionError,
-    InvalidExperimentNameError,
-    ParentRunNotFoundError,
-    TrackingAlreadyExistsError,
-    TrackingNotFoundError,
+from trackwright.domain.errors import ExperimentResolutionError, ParentRunNotFoundError
+from trackwright.domain.experiment_directory import (
+    MAX_EXPERIMENT_NAME_LENGTH,
+    ExperimentDirectory,
+    validated_experiment_name,
 )
-from trackwright.domain.model import Experiment, RunRef, looks_like_run_id
+from trackwright.domain.model import RunRef
+from trackwright.domain.parent_runs import parent_ref
 from trackwright.domain.ports import TrackingPort
 
 logger = logging.getLogger(__name__)
-MAX_EXPERIMENT_NAME_LENGTH = 500
+__all__ = [
+    "MAX_EXPERIMENT_NAME_LENGTH",
+    "ExperimentDirectory",
+    "ExperimentResolver",
+    "ResolutionReport",
+    "ResolutionRequest",
+    "default_chain",
+    "parent_ref",
+    "validated_experiment_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,94 +53,6 @@ class ResolutionReport:
     experiment_id: str | None
     strategy_used: str | None
     attempts: tuple[tuple[str, str], ...] = field(default=())
-
-
-def validated_experiment_name(name: object) -> str:
-    """The experiment name, checked before any backend call.
-
-    Raises:
-        InvalidExperimentNameError: None, not a string, blank, or over 500 characters.
-    """
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidExperimentNameError(f"experiment name is {name!r}; give a non-empty name")
-    if len(name) > MAX_EXPERIMENT_NAME_LENGTH:
-        raise InvalidExperimentNameError(
-            f"experiment name is {len(name)} characters long; the limit is "
-            f"{MAX_EXPERIMENT_NAME_LENGTH}"
-        )
-    return name
-
-
-class ExperimentDirectory:
-    """Experiments by name over the port, remembering active ones (names rarely move).
-
-    Creation is race-safe: "already exists" from a concurrent creator means "get by name",
-    so two threads or processes creating one name both get the same id.
-    """
-
-    def __init__(self, tracking: TrackingPort) -> None:
-        self._tracking = tracking
-        self._known: dict[str, Experiment] = {}
-        self._lock = threading.Lock()
-
-    def find(self, name: str) -> Experiment | None:
-        """The active experiment called ``name``, or None.
-
-        Raises:
-            ExperimentDeletedError: The name belongs to a deleted experiment.
-        """
-        with self._lock:
-            cached = self._known.get(name)
-        if cached is not None:
-            return cached
-        found = self._tracking.get_experiment_by_name(validated_experiment_name(name))
-        if found is None:
-            return None
-        if not found.is_active:
-            raise ExperimentDeletedError(
-                f"experiment {name!r} (id {found.experiment_id}) is deleted; restore it or "
-                "choose another name"
-            )
-        with self._lock:
-            self._known[name] = found
-        return found
-
-    def get_or_create(self, name: str) -> str:
-        """The id of the active experiment ``name``, created if missing."""
-        existing = self.find(name)
-        if existing is not None:
-            return existing.experiment_id
-        try:
-            experiment_id = self._tracking.create_experiment(name)
-            logger.info("created experiment %r (id %s)", name, experiment_id)
-            return experiment_id
-        except TrackingAlreadyExistsError:
-            logger.debug("experiment %r was created concurrently; reading it", name)
-            again = self.find(name)
-            if again is None:
-                raise
-            return again.experiment_id
-
-    def forget(self, name: str) -> None:
-        """Drop a remembered experiment (after it was deleted or renamed elsewhere)."""
-        with self._lock:
-            self._known.pop(name, None)
-
-
-def parent_ref(tracking: TrackingPort, parent: RunRef | str) -> RunRef:
-    """The parent as a run reference; a bare id costs one ``get_run``.
-
-    Raises:
-        ParentRunNotFoundError: No run has that id.
-    """
-    if isinstance(parent, RunRef):
-        return parent
-    if not looks_like_run_id(parent):
-        raise ParentRunNotFoundError(f"parent run {parent!r} is not a run id")
-    try:
-        return tracking.get_run(parent).ref
-    except TrackingNotFoundError as exc:
-        raise ParentRunNotFoundError(f"parent run {parent!r} does not exist") from exc
 
 
 class ResolutionStrategy(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 from trackwright.domain.errors import InvalidRunNameError
 from trackwright.domain.model import RunKind
@@ -38,6 +39,21 @@ TEMPLATES: dict[RunKind, str] = {
 }
 VERSIONED = frozenset({RunKind.TRIAL, RunKind.REFIT, RunKind.SWEEP, RunKind.BENCHMARK})
 """Kinds whose names may take a ``_N`` version suffix (never folds, final training, conversion)."""
+
+
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def control_characters(text: str) -> str:
+    """The control and format characters in ``text``, escaped; empty when there are none.
+
+    ESC, BEL, NUL, newlines, tabs, bidi overrides, zero-width characters and the like.
+
+    Run and experiment names are refused with any: a name is one line a person reads in a
+    terminal or the UI. Tag values may hold them (free text); the CLI escapes what it shows.
+    """
+    found = sorted({c for c in text if unicodedata.category(c) in _CONTROL_CATEGORIES})
+    return "".join(c.encode("unicode_escape").decode() for c in found)
 
 
 def normalised_token(value: str) -> str:

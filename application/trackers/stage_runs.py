@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from trackwright.application.trackers.lease import WorkerLease
 from trackwright.application.trackers.takeover import take_over, wait_for_live_owner
 from trackwright.application.use_cases.lifecycle import ended_by_outcome
+from trackwright.application.use_cases.lineage_query import moved_links
 from trackwright.application.use_cases.run_creation import RunCreation
 from trackwright.domain.distributed.convergence import DEFAULT_SETTLE_SECONDS
 from trackwright.domain.finding.finder import RunFinder
@@ -119,7 +120,15 @@ class StageRuns:
         tags = {**self._builder.tags(ctx, key_hash), **dict(extra_tags or {})}
         existing = self._existing(key_hash, experiment_id, known, look_up)
         if existing is not None:
-            return self._resume(existing)
+            parent_id = parent.run_id if parent is not None else None
+            moved = moved_links(existing, tags, self._registry, parent_id)
+            if not moved:
+                return self._resume(existing)
+            logger.warning(
+                "run %s is not resumed: its %s link elsewhere now; a new run is made",
+                existing.run_id,
+                ", ".join(moved),
+            )
         name = self._name(ctx)
         tags.update(self.lease.hold(experiment_id))
         try:

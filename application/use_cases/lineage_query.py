@@ -4,18 +4,22 @@ Links, in the order they are followed upwards: ``code.lineage.parent_training_ru
 ``code.lineage.hpo_refit_run_id``, ``code.refit.of_trial_run_id``,
 ``code.lineage.hpo_trial_run_id``, ``mlflow.parentRunId``, ``code.lineage.hpo_sweep_run_id``.
 Going up costs one ``get_run`` per step; going down costs one paged search per experiment.
+Deleted runs are not trusted: going up, a link to a deleted run is followed but the step
+is marked (``LineageStep.deleted``), so output never shows it as a live FINISHED run;
+going down, deleted runs are not searched. ``moved_links`` tells a stage that resumes a
+run whether the run still links where the stage would link it now.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from trackwright.domain.errors import TrackingNotFoundError
 from trackwright.domain.finding.query import RunQuery
-from trackwright.domain.model import Run
+from trackwright.domain.model import LifecycleStage, Run
 from trackwright.domain.ports import TrackingPort
 from trackwright.domain.tags.keys import TagKeyRegistry
 
@@ -38,13 +42,41 @@ class LineageStep:
     via: str | None
     kind: str = "unknown"
 
+    @property
+    def deleted(self) -> bool:
+        """Whether the run of this step is deleted (shown, never trusted as live)."""
+        return self.run.lifecycle_stage is LifecycleStage.DELETED
+
+
+def link_keys(registry: TagKeyRegistry) -> list[str]:
+    """The tag keys that link a run to the run it derives from, in the order followed up."""
+    return [registry.key(section, name) for section, name in _UP_LINKS]
+
+
+def moved_links(
+    run: Run, wanted: Mapping[str, object], registry: TagKeyRegistry, parent_id: str | None
+) -> list[str]:
+    """The links ``run`` carries that differ from ``wanted`` (and from ``parent_id``).
+
+    A stage resuming ``run`` must not keep it pointing at an upstream run that was
+    replaced (e.g. deleted, then made again): a non-empty answer means "do not resume".
+    """
+    moved = [
+        key
+        for key in link_keys(registry)
+        if key in wanted and run.tags.get(key) != str(wanted[key])
+    ]
+    if parent_id is not None and run.parent_run_id != parent_id:
+        moved.append("mlflow.parentRunId")
+    return moved
+
 
 class LineageQuery:
     """Answers "where did this run come from" and "what came from this run"."""
 
     def __init__(self, tracking: TrackingPort, registry: TagKeyRegistry) -> None:
         self._tracking = tracking
-        self._links = [registry.key(section, name) for section, name in _UP_LINKS]
+        self._links = link_keys(registry)
         self._kind_tag = registry.key("process", "run_type")
 
     def _step(self, run: Run, via: str | None) -> LineageStep:

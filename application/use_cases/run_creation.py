@@ -1,7 +1,11 @@
 """Run creation use cases: child, standalone and training runs, tuple and scoped forms.
 
 Every path validates the run name and tags before its first tracking call, so bad input
-leaves nothing behind. A child under a ``RunRef`` costs exactly one call (``create_run``).
+leaves nothing behind. A child under a ``RunRef`` costs exactly one call (``create_run``);
+under a bare parent id, one ``get_run`` more, then none for ``KnownParents``' window
+(``domain.parent_runs`` states what a deletion inside that window does). A deleted parent
+is refused. A run refused because its remembered experiment was deleted since it was
+first used raises ``ExperimentDeletedError``, not the backend's "must be active".
 """
 
 from __future__ import annotations
@@ -11,9 +15,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from trackwright.application.use_cases.lifecycle import ended_by_outcome
-from trackwright.domain.errors import ParentExperimentMismatchError
-from trackwright.domain.experiment_resolution import ExperimentDirectory, parent_ref
+from trackwright.domain.errors import (
+    ParentExperimentMismatchError,
+    TrackingInvalidValueError,
+    TrackingNotFoundError,
+)
+from trackwright.domain.experiment_directory import ExperimentDirectory
 from trackwright.domain.model import Run, RunRef
+from trackwright.domain.parent_runs import KnownParents
 from trackwright.domain.ports import TrackingPort
 from trackwright.domain.tags.policy import ChildRunSpec, TagPolicy, validated_run_name
 
@@ -30,6 +39,21 @@ class RunCreation:
         self._tracking = tracking
         self._policy = policy
         self._experiments = experiments
+        self._parents = KnownParents(tracking)
+
+    def forget_parent(self, run_id: str) -> None:
+        """Stop trusting ``run_id`` as a live parent (after you deleted it yourself)."""
+        self._parents.forget(run_id)
+
+    def _create(self, experiment_id: str, name: str, tags: Mapping[str, str]) -> Run:
+        """``create_run``; a refusal in a since-deleted experiment says so."""
+        try:
+            run = self._tracking.create_run(experiment_id, name, tags)
+        except (TrackingInvalidValueError, TrackingNotFoundError):
+            self._experiments.confirm_active(experiment_id)  # raises ExperimentDeletedError
+            raise
+        self._parents.seen_alive(run.ref)
+        return run
 
     def create_child(
         self,
@@ -46,17 +70,18 @@ class RunCreation:
         Raises:
             InvalidRunNameError: The name is missing or too long (before any call).
             TagPolicyViolationError: A caller tag breaks a rule (before any call).
-            ParentRunNotFoundError: The parent run id does not exist.
+            IdentityError: ``trial_number`` or ``fold_idx`` is not a whole number >= 0.
+            ParentRunNotFoundError: The parent run id does not exist or is deleted.
             ParentExperimentMismatchError: ``experiment_name`` is not the parent's experiment.
             ExperimentDeletedError: ``experiment_name`` names a deleted experiment.
         """
         parent_id = parent.run_id if isinstance(parent, RunRef) else parent
         spec = ChildRunSpec(parent_id, validated_run_name(run_name), trial_number, fold_idx)
         child_tags = self._policy.child_run_tags(spec, tags)
-        ref = parent_ref(self._tracking, parent)
+        ref = self._parents.ref(parent)
         if experiment_name is not None:
             self._require_parent_in(ref, experiment_name)
-        run = self._tracking.create_run(ref.experiment_id, spec.run_name, child_tags)
+        run = self._create(ref.experiment_id, spec.run_name, child_tags)
         logger.info("created child run %s (%s) under %s", run.run_id, run.name, ref.run_id)
         return run
 
@@ -83,7 +108,7 @@ class RunCreation:
         name = validated_run_name(run_name)
         run_tags = self._policy.standalone_run_tags(name, tags)
         experiment_id = self._experiments.get_or_create(experiment_name)
-        run = self._tracking.create_run(experiment_id, name, run_tags)
+        run = self._create(experiment_id, name, run_tags)
         logger.info("created run %s (%s) in experiment %s", run.run_id, name, experiment_id)
         return run
 
@@ -92,9 +117,7 @@ class RunCreation:
     ) -> Run:
         """Create a RUNNING run without a parent in a known experiment (one call)."""
         name = validated_run_name(run_name)
-        return self._tracking.create_run(
-            experiment_id, name, self._policy.standalone_run_tags(name, tags)
-        )
+        return self._create(experiment_id, name, self._policy.standalone_run_tags(name, tags))
 
     @contextmanager
     def scoped(self, run: Run) -> Iterator[Run]:

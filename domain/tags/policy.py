@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from trackwright.domain.errors import InvalidRunNameError, TagPolicyViolationError
 from trackwright.domain.identity.positions import sweep_position
+from trackwright.domain.run_names import control_characters
 from trackwright.domain.tags.azure_ml import azure_ml_child_run_tags, is_azure_ml_uri
 from trackwright.domain.tags.keys import RESERVED_KEYS, TagKeyRegistry
 from trackwright.domain.tags.rules import tag_violations
@@ -37,6 +38,9 @@ def validated_run_name(run_name: object) -> str:
         raise InvalidRunNameError(
             f"run name is {len(name)} characters long; the limit is {MAX_RUN_NAME_LENGTH}"
         )
+    bad = control_characters(name)
+    if bad:
+        raise InvalidRunNameError(f"run name {name!r} holds control characters {bad}")
     return name
 
 
