@@ -14,7 +14,8 @@ it a ``tracking`` fixture that returns a fresh, empty backend::
 
 Every test receives ``tracking`` and ``unique_name`` (an experiment name no other test uses,
 so a shared backend such as a live server works too). The parts can be used one by one:
-``ExperimentsContract``, ``RunsContract``, ``SearchContract`` and ``EdgesContract``.
+``ExperimentsContract``, ``RunsContract``, ``SearchContract``, ``EdgesContract`` and
+``ValuesContract``.
 The suite needs pytest (a test-time dependency of the backend's repository, not a runtime one).
 """
 
@@ -24,6 +25,7 @@ from trackwright.application.testing.contract.edges import EdgesContract
 from trackwright.application.testing.contract.experiments import ExperimentsContract
 from trackwright.application.testing.contract.runs import RunsContract
 from trackwright.application.testing.contract.search import SearchContract
+from trackwright.application.testing.contract.values import ValuesContract
 
 __all__ = [
     "EdgesContract",
@@ -31,8 +33,11 @@ __all__ = [
     "RunsContract",
     "SearchContract",
     "TrackingPortContract",
+    "ValuesContract",
 ]
 
 
-class TrackingPortContract(ExperimentsContract, RunsContract, SearchContract, EdgesContract):
+class TrackingPortContract(
+    ExperimentsContract, RunsContract, SearchContract, EdgesContract, ValuesContract
+):
     """Every promise of ``TrackingPort``; subclass it and provide a ``tracking`` fixture."""
