@@ -12,10 +12,10 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from types import MappingProxyType
+from dataclasses import replace
 
 from trackwright.adapters.memory.faults import FaultingLock, FaultInjector
+from trackwright.adapters.memory.records import RunRecord, RunTable
 from trackwright.adapters.memory.search import search
 from trackwright.adapters.memory.validation import (
     check_batch,
@@ -41,23 +41,6 @@ def _newer(new: Metric, old: Metric) -> bool:
     return (new.step, new.timestamp or 0, new.value) > (old.step, old.timestamp or 0, old.value)
 
 
-@dataclass
-class _RunRecord:
-    run: Run
-    tags: dict[str, str]
-    params: dict[str, str] = field(default_factory=dict)
-    latest: dict[str, Metric] = field(default_factory=dict)
-
-    def snapshot(self) -> Run:
-        metrics = {k: m.value for k, m in self.latest.items()}
-        return replace(
-            self.run,
-            tags=MappingProxyType(dict(self.tags)),
-            params=MappingProxyType(dict(self.params)),
-            metrics=MappingProxyType(metrics),
-        )
-
-
 class InMemoryTracking:
     """A thread-safe, dict-backed tracking backend that behaves like MLflow.
 
@@ -72,7 +55,7 @@ class InMemoryTracking:
         self._lock = FaultingLock(self.faults)
         self._experiments: dict[str, Experiment] = {"0": Experiment("0", "Default")}
         self._next_experiment_id = 1
-        self._runs: dict[str, _RunRecord] = {}
+        self._table = RunTable()
         self.calls: Counter[str] = Counter()
 
     @property
@@ -126,9 +109,8 @@ class InMemoryTracking:
             if found.lifecycle_stage is stage:
                 raise experiment_not_found(operation, experiment_id)
             self._experiments[experiment_id] = replace(found, lifecycle_stage=stage)
-            for record in self._runs.values():
-                if record.run.experiment_id == experiment_id:
-                    record.run = replace(record.run, lifecycle_stage=stage)
+            for record in self._table.in_experiment(experiment_id):
+                record.lifecycle_stage = stage
 
     def delete_experiment(self, experiment_id: str) -> None:
         """See ``TrackingPort.delete_experiment`` (its runs are soft-deleted too, as in MLflow)."""
@@ -166,27 +148,27 @@ class InMemoryTracking:
                 )
             name = run_name or tag_name or f"run-{uuid.uuid4().hex[:8]}"
             stored.setdefault("mlflow.runName", name)
-            run = Run(
+            record = RunRecord(
                 run_id=uuid.uuid4().hex,
                 experiment_id=experiment_id,
                 name=name,
                 status=RunStatus.RUNNING,
                 start_time=start_time or _now_ms(),  # MLflow treats 0 as "now" too
+                tags=stored,
             )
-            record = _RunRecord(run, stored)
-            self._runs[run.run_id] = record
+            self._table.add(record)
             return record.snapshot()
 
-    def _record(self, operation: str, run_id: str) -> _RunRecord:
+    def _record(self, operation: str, run_id: str) -> RunRecord:
         check_run_id(operation, run_id)
-        record = self._runs.get(run_id)
+        record = self._table.runs.get(run_id)
         if record is None:
             raise TrackingNotFoundError(f"Run with id={run_id} not found", operation=operation)
         return record
 
-    def _active_record(self, operation: str, run_id: str) -> _RunRecord:
+    def _active_record(self, operation: str, run_id: str) -> RunRecord:
         record = self._record(operation, run_id)
-        if record.run.lifecycle_stage is not LifecycleStage.ACTIVE:
+        if record.lifecycle_stage is not LifecycleStage.ACTIVE:
             raise invalid(
                 operation,
                 f"The run {run_id} must be in the 'active' state. Current state is deleted.",
@@ -215,8 +197,9 @@ class InMemoryTracking:
             check_run_id("log_batch", run_id)
             clean_tags, clean_params = check_batch(tags or {}, params or {}, metrics)
             record = self._active_record("log_batch", run_id)
+            params = record.params if record.params is not None else {}
             for key, value in clean_params.items():
-                old = record.params.get(key)
+                old = params.get(key)
                 if old is not None and old != value:
                     raise invalid(
                         "log_batch",
@@ -224,8 +207,9 @@ class InMemoryTracking:
                         f"already logged with value='{old}' for run ID='{run_id}'. Attempted "
                         f"logging new value '{value}'.",
                     )
-            record.params.update(clean_params)
-            record.tags.update(clean_tags)
+            if clean_params:
+                record.params = {**params, **clean_params}
+            self._table.set_tags(record, clean_tags)
             now = _now_ms()  # one timestamp per batch, as the MLflow adapter stamps it
             for metric in metrics:
                 stamped = metric.timestamp if metric.timestamp is not None else now
@@ -235,8 +219,10 @@ class InMemoryTracking:
                 )
 
     @staticmethod
-    def _update_latest(record: _RunRecord, metric: Metric) -> None:
+    def _update_latest(record: RunRecord, metric: Metric) -> None:
         stamped = metric if metric.timestamp is not None else replace(metric, timestamp=_now_ms())
+        if record.latest is None:
+            record.latest = {}
         old = record.latest.get(metric.key)
         if old is None or _newer(stamped, old):
             record.latest[metric.key] = stamped
@@ -246,19 +232,18 @@ class InMemoryTracking:
         with self._lock:
             self._count("set_terminated")
             record = self._active_record("set_terminated", run_id)
-            ended = end_time if end_time is not None else _now_ms()
-            record.run = replace(record.run, status=RunStatus(status), end_time=ended)
+            record.status = RunStatus(status)
+            record.end_time = end_time if end_time is not None else _now_ms()
 
     def search_runs(self, query: RunQuery) -> RunPage:
         """See ``TrackingPort.search_runs``."""
         with self._lock:
             self._count("search_runs")
-            snapshots = [r.snapshot() for r in self._runs.values()]
+            snapshots = [r.snapshot() for r in self._table.candidates(query)]
         return search(snapshots, query)
 
     def delete_run(self, run_id: str) -> None:
         """See ``TrackingPort.delete_run``."""
         with self._lock:
             self._count("delete_run")
-            record = self._record("delete_run", run_id)
-            record.run = replace(record.run, lifecycle_stage=LifecycleStage.DELETED)
+            self._record("delete_run", run_id).lifecycle_stage = LifecycleStage.DELETED
