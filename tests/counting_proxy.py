@@ -102,15 +102,26 @@ class _Relay(BaseHTTPRequestHandler):
     do_POST = do_PATCH = do_DELETE = do_PUT = do_GET
 
     def _forward(self, upstream: str, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-        if self._upstream is None:
-            self._upstream = http.client.HTTPConnection(upstream, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         headers["Content-Length"] = str(len(body))
-        self._upstream.request(self.command, self.path, body=body, headers=headers)
-        response = self._upstream.getresponse()
+        try:
+            response = self._send_upstream(upstream, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed an idle kept-alive connection before reading this request;
+            # sending it again on a new connection is what a client's pool would do.
+            self._upstream = None
+            response = self._send_upstream(upstream, body, headers)
         answer = response.read()
         kept = [(k, v) for k, v in response.getheaders() if k.lower() not in _HOP_BY_HOP]
         return response.status, kept, answer
+
+    def _send_upstream(
+        self, upstream: str, body: bytes, headers: dict[str, str]
+    ) -> http.client.HTTPResponse:
+        if self._upstream is None:
+            self._upstream = http.client.HTTPConnection(upstream, timeout=60)
+        self._upstream.request(self.command, self.path, body=body, headers=headers)
+        return self._upstream.getresponse()
 
     def finish(self) -> None:
         if self._upstream is not None:

@@ -1,0 +1,181 @@
+"""HTTP requests and wall time of one HPO sweep, four ways, against a live ``mlflow server``.
+
+Starts ``mlflow server`` on 127.0.0.1 (sqlite store, one worker; the test suite's
+``tests/live_server/server.py``) and a counting proxy in front of it
+(``tests/counting_proxy.py``), then runs the sweep of ``sweep_variants.py`` (parent,
+N trials x 3 folds) through:
+
+  trackers  the stage trackers (README Quickstart)
+  seed      the seed-compatible functions (a migrating user's path)
+  raw       a careful raw ``MlflowClient`` (create with tags, one batch, set_terminated)
+  fluent    MLflow's fluent API
+
+Requests are counted through the proxy (one counted round; counts do not depend on the
+machine). Wall times come from ``--rounds`` further rounds straight to the server, the
+variants interleaved in a rotating order; the time ratio is the median of per-round ratios
+to ``raw``. Lines the variant wrote to stdout are counted too.
+
+Then, for the trackers: re-running a finished sweep (warm local index, and a cold one as
+on another machine) at each ``--rerun`` size, and resuming a sweep whose worker was killed
+(``os._exit``) halfway.
+
+Run: ``.venv/bin/python benchmarks/sweep_requests.py [--trials N] [--rounds R]
+[--rerun 20,200,2000] [--resume N]`` (prints tables; asserts nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.counting_proxy import CountingProxy, is_read  # noqa: E402
+from tests.live_server.server import LiveMlflowServer, without_proxies  # noqa: E402
+
+Variant = Callable[[str, str, int, Path], None]
+
+
+def variants() -> dict[str, Variant]:
+    """The four variants (imported late: importing mlflow is slow)."""
+    import sweep_variants as v
+
+    return {"trackers": v.trackers, "seed": v.seed, "raw": v.raw, "fluent": v.fluent}
+
+
+def run_once(variant: Variant, uri: str, n: int, folder: Path) -> tuple[float, int]:
+    """Seconds the variant took, and the lines it wrote to stdout."""
+    name = f"bench-{uuid.uuid4().hex[:12]}"
+    out = io.StringIO()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        variant(uri, name, n, folder / f"{name}.sqlite3")
+    return time.perf_counter() - started, len(out.getvalue().splitlines())
+
+
+def short(counts: Counter[str]) -> str:
+    """``create 801, log-batch 1000, ...``: the endpoints, most requested first."""
+    return ", ".join(f"{k.rsplit('/mlflow/', 1)[-1]} {n}" for k, n in counts.most_common())
+
+
+def fresh_sweeps(server: LiveMlflowServer, proxy: CountingProxy, n: int, rounds: int) -> None:
+    """The main table: requests, requests per run, stdout lines, wall time ratios."""
+    runs, chosen = 1 + n * 4, variants()
+    folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
+    counted: dict[str, tuple[Counter[str], int]] = {}
+    for label, variant in chosen.items():
+        proxy.reset()
+        _, lines = run_once(variant, proxy.uri, n, folder)
+        counted[label] = (proxy.reset(), lines)
+    times: dict[str, list[float]] = {label: [] for label in chosen}
+    labels = list(chosen)
+    for r in range(rounds):
+        for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
+            times[label].append(run_once(chosen[label], server.uri, n, folder)[0])
+    base = sum(counted["raw"][0].values())
+    print(f"\nFresh sweep, N = {n} trials x 3 folds + parent = {runs} runs")
+    print(f"{'variant':<9}{'requests':>9}{'per run':>8}{'vs raw':>7}{'stdout':>7}", end="")
+    print(f"{'median s':>9}{'time vs raw':>12}  endpoints")
+    for label in labels:
+        counts, lines = counted[label]
+        total = sum(counts.values())
+        ratio = _paired(times[label], times["raw"]) if rounds else float("nan")
+        median = statistics.median(times[label]) if rounds else float("nan")
+        print(f"{label:<9}{total:>9}{total / runs:>8.3f}{total / base:>6.3f}x{lines:>7}", end="")
+        print(f"{median:>9.2f}{ratio:>11.3f}x  {short(counts)}")
+    print(f"(time: {rounds} rounds straight to the server, medians of per-round ratios)")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _paired(mine: list[float], raw: list[float]) -> float:
+    return statistics.median(a / b for a, b in zip(mine, raw, strict=True))
+
+
+def reruns(server: LiveMlflowServer, proxy: CountingProxy, sizes: list[int]) -> None:
+    """Re-running a finished sweep through the trackers: requests and writes."""
+    import sweep_variants as v
+
+    folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
+    print("\nRe-running a finished sweep (stage trackers)")
+    print(f"{'N':>6}{'index':>7}{'requests':>9}{'writes':>7}{'seconds':>8}  endpoints")
+    for n in sizes:
+        name, index = f"rerun-{n}-{uuid.uuid4().hex[:8]}", folder / f"{n}.sqlite3"
+        v.trackers(server.uri, name, n, index)
+        for label, used in (("warm", index), ("cold", folder / f"{n}-cold.sqlite3")):
+            proxy.reset()
+            started = time.perf_counter()
+            v.trackers(proxy.uri, name, n, used)
+            elapsed = time.perf_counter() - started
+            counts = proxy.reset()
+            writes = sum(c for k, c in counts.items() if not is_read(k))
+            total = sum(counts.values())
+            print(f"{n:>6}{label:>7}{total:>9}{writes:>7}{elapsed:>8.2f}  {short(counts)}")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def resume(server: LiveMlflowServer, proxy: CountingProxy, n: int) -> None:
+    """A worker killed in trial n/2's second fold, then the sweep run again."""
+    import sweep_variants as v
+
+    folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
+    name, index, crash = f"resume-{uuid.uuid4().hex[:8]}", folder / "index.sqlite3", n // 2
+    code = (
+        "import sys; sys.path.insert(0, 'benchmarks'); import sweep_variants as v; "
+        f"v.trackers({server.uri!r}, {name!r}, {n}, __import__('pathlib').Path({str(index)!r}),"
+        f" crash_at={crash})"
+    )
+    died = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode
+    proxy.reset()
+    v.trackers(proxy.uri, name, n, index)
+    counts = proxy.reset()
+    writes = sum(c for k, c in counts.items() if not is_read(k))
+    left = (n - crash) * 4 + 1
+    print(f"\nResuming a sweep of N = {n} killed in trial {crash} (exit {died}):")
+    print(f"  {sum(counts.values())} requests, {writes} writes ({short(counts)})")
+    print(f"  unfinished stages: {left} (trials {crash}..{n - 1} with their folds, the parent)")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    """Start the server and the proxy, run the chosen measurements, stop both."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rerun", default="20,200")
+    parser.add_argument("--resume", type=int, default=200)
+    args = parser.parse_args()
+    environment = without_proxies(dict(os.environ)) | {"MLFLOW_DISABLE_TELEMETRY": "true"}
+    os.environ.clear()
+    os.environ.update(environment)
+    server = LiveMlflowServer(Path(tempfile.mkdtemp(prefix="tw-bench-server-")))
+    server.start()
+    try:
+        print(f"mlflow server answered {server.wait_until_ready():.1f} s after launch")
+        proxy = CountingProxy(f"127.0.0.1:{server.port}")
+        os.chdir(tempfile.mkdtemp(prefix="tw-bench-cwd-"))
+        fresh_sweeps(server, proxy, args.trials, args.rounds)
+        if args.rerun:
+            reruns(server, proxy, [int(s) for s in args.rerun.split(",")])
+        if args.resume:
+            resume(server, proxy, args.resume)
+        proxy.stop()
+    finally:
+        server.stop()
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
