@@ -29,7 +29,7 @@ from mlflow.store.tracking.dbmodels.models import SqlRun, SqlTag
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
 from trackwright.adapters.mlflow_store import MlflowTracking
-from trackwright.adapters.run_index import FileRunIndex
+from trackwright.adapters.run_index import SqliteRunIndex
 from trackwright.domain.finding.finder import RunFinder
 from trackwright.domain.finding.lookup import FindRequest
 from trackwright.domain.identity import run_key_hash
@@ -115,7 +115,9 @@ def main(runs: int = 10_000, repetitions: int = 15) -> None:
         uri, experiment_id = build_store(folder, runs)
         client = MlflowClient(tracking_uri=uri)
         counting = Counting(MlflowTracking(uri))
-        finder = RunFinder(counting, FileRunIndex(folder / "index.json"), TagKeyRegistry.defaults())
+        finder = RunFinder(
+            counting, SqliteRunIndex(folder / "index.sqlite3"), TagKeyRegistry.defaults()
+        )
         wanted = [runs * (k + 1) // (repetitions + 1) for k in range(repetitions)]
         raw, cold, warm, calls = [], [], [], {"cold": Counter(), "warm": Counter()}
         for i in wanted:

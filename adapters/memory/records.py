@@ -4,8 +4,9 @@ Searching 100,000 runs must not copy 100,000 runs. ``RunTable`` keeps the runs o
 experiment, and for every tag key that a search has filtered on, a map from tag value to
 the runs carrying it (built on that key's first search, then kept up to date by every
 write). A search starts from the smallest bucket of its tag equalities (or from its
-experiments' runs), so only candidates are snapshotted and checked; which runs match and
-in what order is decided exactly as before (``search.search`` over the snapshots).
+experiments' runs). Candidates are matched and ordered through views over their live
+tags (``search.search``, exactly as before), and only the runs of the returned page are
+copied into snapshots.
 
 Records are slotted, share one empty mapping until a run has params or metrics, and are
 snapshotted into ``Run`` values only when read.
@@ -41,6 +42,19 @@ class RunRecord:
 
     def snapshot(self) -> Run:
         """The run as a frozen value (the caller's copy; later writes do not change it)."""
+        return self._as_run(
+            MappingProxyType(dict(self.tags)),
+            MappingProxyType(dict(self.params)) if self.params else _NOTHING,
+        )
+
+    def view(self) -> Run:
+        """The run over the live tags and params, to match and order it without copying.
+
+        Only valid while the fake's lock is held; never handed to a caller.
+        """
+        return self._as_run(self.tags, self.params or _NOTHING)
+
+    def _as_run(self, tags: Mapping[str, str], params: Mapping[str, str]) -> Run:
         latest = self.latest
         return Run(
             run_id=self.run_id,
@@ -50,8 +64,8 @@ class RunRecord:
             start_time=self.start_time,
             end_time=self.end_time,
             lifecycle_stage=self.lifecycle_stage,
-            tags=MappingProxyType(dict(self.tags)),
-            params=MappingProxyType(dict(self.params)) if self.params else _NOTHING,
+            tags=tags,
+            params=params,
             metrics=(
                 MappingProxyType({k: m.value for k, m in latest.items()}) if latest else _NO_METRICS
             ),

@@ -239,8 +239,9 @@ class InMemoryTracking:
         """See ``TrackingPort.search_runs``."""
         with self._lock:
             self._count("search_runs")
-            snapshots = [r.snapshot() for r in self._table.candidates(query)]
-        return search(snapshots, query)
+            page = search([r.view() for r in self._table.candidates(query)], query)
+            runs = tuple(self._table.runs[r.run_id].snapshot() for r in page.runs)
+        return RunPage(runs, page.next_page_token)
 
     def delete_run(self, run_id: str) -> None:
         """See ``TrackingPort.delete_run``."""
