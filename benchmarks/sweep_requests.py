@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
 import io
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -59,6 +61,7 @@ def variants() -> dict[str, Variant]:
 def run_once(variant: Variant, uri: str, n: int, folder: Path) -> tuple[float, int]:
     """Seconds the variant took, and the lines it wrote to stdout."""
     name = f"bench-{uuid.uuid4().hex[:12]}"
+    print(f"[{time.strftime('%H:%M:%S')}] {variant.__name__} N={n} on {uri}", file=sys.stderr)
     out = io.StringIO()
     started = time.perf_counter()
     with contextlib.redirect_stdout(out):
@@ -157,6 +160,7 @@ def main() -> None:
     parser.add_argument("--rerun", default="20,200")
     parser.add_argument("--resume", type=int, default=200)
     args = parser.parse_args()
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints where it is
     environment = without_proxies(dict(os.environ)) | {"MLFLOW_DISABLE_TELEMETRY": "true"}
     os.environ.clear()
     os.environ.update(environment)
