@@ -20,7 +20,7 @@ on another machine) at each ``--rerun`` size, and resuming a sweep whose worker 
 (``os._exit``) halfway.
 
 Run: ``.venv/bin/python benchmarks/sweep_requests.py [--trials N] [--rounds R]
-[--rerun 20,200,2000] [--resume N]`` (prints tables; asserts nothing).
+[--rerun 20,200] [--resume N] [--large-rerun 2000]`` (prints tables; asserts nothing).
 """
 
 from __future__ import annotations
@@ -129,6 +129,38 @@ def reruns(server: LiveMlflowServer, proxy: CountingProxy, sizes: list[int]) -> 
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def large_rerun(n: int) -> None:
+    """Re-running a finished sweep of ``n`` trials, built straight in a sqlite store.
+
+    Building 4n + 1 runs through a loaded server takes long; the same trackers write the
+    same runs to the store's file directly, then a second server on that file answers
+    the re-run, counted through a proxy. The local index of the build is keyed by the
+    file's URI, so the re-run starts with a cold index (as on another machine).
+    """
+    import sweep_variants as v
+
+    folder = Path(tempfile.mkdtemp(prefix="tw-bench-large-"))
+    name = f"rerun-{n}-{uuid.uuid4().hex[:8]}"
+    started = time.perf_counter()
+    v.trackers(f"sqlite:///{folder / 'mlflow.db'}", name, n, folder / "build.sqlite3")
+    built = time.perf_counter() - started
+    server = LiveMlflowServer(folder)
+    server.start()
+    try:
+        server.wait_until_ready()
+        proxy = CountingProxy(f"127.0.0.1:{server.port}")
+        started = time.perf_counter()
+        v.trackers(proxy.uri, name, n, folder / "cold.sqlite3")
+        elapsed, counts = time.perf_counter() - started, proxy.reset()
+        proxy.stop()
+    finally:
+        server.stop()
+    writes = sum(c for k, c in counts.items() if not is_read(k))
+    print(f"{n:>6}{'cold':>7}{sum(counts.values()):>9}{writes:>7}{elapsed:>8.2f}  {short(counts)}")
+    print(f"(N = {n}: {4 * n + 1} runs built in the store's file in {built:.0f} s)")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def resume(server: LiveMlflowServer, proxy: CountingProxy, n: int) -> None:
     """A worker killed in trial n/2's second fold, then the sweep run again."""
     import sweep_variants as v
@@ -157,8 +189,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--rerun", default="20,200")
+    parser.add_argument("--rerun", default="20,200", help="sizes, comma-separated; '' for none")
     parser.add_argument("--resume", type=int, default=200)
+    parser.add_argument("--large-rerun", type=int, default=0, help="e.g. 2000 (built in sqlite)")
     args = parser.parse_args()
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints where it is
     environment = without_proxies(dict(os.environ)) | {"MLFLOW_DISABLE_TELEMETRY": "true"}
@@ -175,6 +208,8 @@ def main() -> None:
             reruns(server, proxy, [int(s) for s in args.rerun.split(",")])
         if args.resume:
             resume(server, proxy, args.resume)
+        if args.large_rerun:
+            large_rerun(args.large_rerun)
         proxy.stop()
     finally:
         server.stop()
