@@ -203,7 +203,8 @@ def main() -> None:
         print(f"mlflow server answered {server.wait_until_ready():.1f} s after launch")
         proxy = CountingProxy(f"127.0.0.1:{server.port}")
         os.chdir(tempfile.mkdtemp(prefix="tw-bench-cwd-"))
-        fresh_sweeps(server, proxy, args.trials, args.rounds)
+        if args.trials:
+            fresh_sweeps(server, proxy, args.trials, args.rounds)
         if args.rerun:
             reruns(server, proxy, [int(s) for s in args.rerun.split(",")])
         if args.resume:
