@@ -77,7 +77,7 @@ def retrying_tracking(
 
 
 def file_run_index(path: str | None) -> FileRunIndex:
-    """The file run index at ``path`` (None: ``.trackwright/run_index.json`` here)."""
+    """The file run index at ``path`` (None: ``.trackwright/run_index.sqlite3`` here)."""
     return FileRunIndex(path if path else default_index_path())
 
 
@@ -112,7 +112,7 @@ def _stage_runs(
 
 
 def file_version_counter(path: str | None) -> FileVersionCounter:
-    """The file version counter at ``path`` (None: ``.trackwright/run_name_counter.json``)."""
+    """The file version counter at ``path`` (None: ``.trackwright/run_name_counter.sqlite3``)."""
     return FileVersionCounter(path if path else default_counter_path())
 
 

@@ -25,16 +25,16 @@ class TrackwrightSettings(BaseModel):
             resolution (``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
         backend: ``mlflow`` for a real store, ``memory`` for the in-memory fake.
         tags_file: A ``tags.yaml`` whose entries override the built-in tag keys.
-        run_index_file: The local run index (JSON); None means
-            ``.trackwright/run_index.json`` under the current folder. The memory backend
+        run_index_file: The local run index (a sqlite3 file); None means
+            ``.trackwright/run_index.sqlite3`` under the current folder. The memory backend
             keeps its index in memory instead.
         retry_attempts: Attempts per tracking call, the first included (1: no retry).
         retry_initial_wait: Seconds before the first retry; doubles each retry, plus jitter.
         retry_max_wait: Longest wait between two attempts, in seconds.
         run_name_versions: Append ``_N`` to sweep, trial, refit and benchmark names that
             would otherwise repeat (off by default; env ``TRACKWRIGHT_RUN_NAME_VERSIONS``).
-        run_name_counter_file: The version counter (JSON); None means
-            ``.trackwright/run_name_counter.json`` under the current folder.
+        run_name_counter_file: The version counter (a sqlite3 file); None means
+            ``.trackwright/run_name_counter.sqlite3`` under the current folder.
         heartbeat_interval: Seconds between a worker's heartbeats (default 30; env
             ``TRACKWRIGHT_HEARTBEAT_INTERVAL``); one request each, however many runs.
         grace_period: Seconds of heartbeat silence after which a worker's RUNNING runs are
