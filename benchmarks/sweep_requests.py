@@ -58,15 +58,15 @@ def variants() -> dict[str, Variant]:
     return {"trackers": v.trackers, "seed": v.seed, "raw": v.raw, "fluent": v.fluent}
 
 
-def run_once(variant: Variant, uri: str, n: int, folder: Path) -> tuple[float, int]:
-    """Seconds the variant took, and the lines it wrote to stdout."""
+def run_once(variant: Variant, uri: str, n: int, folder: Path) -> tuple[str, float, int]:
+    """The experiment it used, seconds it took, and lines it wrote to stdout."""
     name = f"bench-{uuid.uuid4().hex[:12]}"
     print(f"[{time.strftime('%H:%M:%S')}] {variant.__name__} N={n} on {uri}", file=sys.stderr)
     out = io.StringIO()
     started = time.perf_counter()
     with contextlib.redirect_stdout(out):
         variant(uri, name, n, folder / f"{name}.sqlite3")
-    return time.perf_counter() - started, len(out.getvalue().splitlines())
+    return name, time.perf_counter() - started, len(out.getvalue().splitlines())
 
 
 def short(counts: Counter[str]) -> str:
@@ -74,32 +74,50 @@ def short(counts: Counter[str]) -> str:
     return ", ".join(f"{k.rsplit('/mlflow/', 1)[-1]} {n}" for k, n in counts.most_common())
 
 
-def fresh_sweeps(server: LiveMlflowServer, proxy: CountingProxy, n: int, rounds: int) -> None:
-    """The main table: requests, requests per run, stdout lines, wall time ratios."""
-    runs, chosen = 1 + n * 4, variants()
-    folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
-    counted: dict[str, tuple[Counter[str], int]] = {}
+Built = dict[int, tuple[str, Path]]
+
+
+def counted_sweeps(proxy: CountingProxy, n: int, names: list[str], folder: Path) -> Built:
+    """One counted round through the proxy: requests, per run, vs raw, stdout lines.
+
+    Returns the trackers' finished sweep (experiment name, index file) for the re-runs.
+    """
+    runs = 1 + n * 4
+    chosen = {k: v for k, v in variants().items() if k in names or k == "raw"}
+    counted: dict[str, tuple[Counter[str], int, float]] = {}
+    built: Built = {}
     for label, variant in chosen.items():
         proxy.reset()
-        _, lines = run_once(variant, proxy.uri, n, folder)
-        counted[label] = (proxy.reset(), lines)
+        name, seconds, lines = run_once(variant, proxy.uri, n, folder)
+        counted[label] = (proxy.reset(), lines, seconds)
+        if label == "trackers":
+            built[n] = (name, folder / f"{name}.sqlite3")
+    base = sum(counted["raw"][0].values())
+    print(f"\nFresh sweep, N = {n} trials x 3 folds + parent = {runs} runs (counted)")
+    print(f"{'variant':<9}{'requests':>9}{'per run':>8}{'vs raw':>8}{'stdout':>7}", end="")
+    print(f"{'s (proxy)':>10}  endpoints")
+    for label, (counts, lines, seconds) in counted.items():
+        total = sum(counts.values())
+        print(f"{label:<9}{total:>9}{total / runs:>8.3f}{total / base:>7.3f}x{lines:>7}", end="")
+        print(f"{seconds:>10.1f}  {short(counts)}", flush=True)
+    return built
+
+
+def timed_sweeps(server: LiveMlflowServer, n: int, rounds: int, names: list[str]) -> None:
+    """Interleaved rounds straight to the server: median seconds, median paired ratio."""
+    chosen = {k: v for k, v in variants().items() if k in names or k == "raw"}
+    folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
     times: dict[str, list[float]] = {label: [] for label in chosen}
     labels = list(chosen)
     for r in range(rounds):
         for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
-            times[label].append(run_once(chosen[label], server.uri, n, folder)[0])
-    base = sum(counted["raw"][0].values())
-    print(f"\nFresh sweep, N = {n} trials x 3 folds + parent = {runs} runs")
-    print(f"{'variant':<9}{'requests':>9}{'per run':>8}{'vs raw':>7}{'stdout':>7}", end="")
-    print(f"{'median s':>9}{'time vs raw':>12}  endpoints")
+            times[label].append(run_once(chosen[label], server.uri, n, folder)[1])
+    print(f"\nWall time, N = {n}: {rounds} interleaved rounds straight to the server")
+    print(f"{'variant':<9}{'median s':>9}{'vs raw (median of paired ratios)':>34}  per round")
     for label in labels:
-        counts, lines = counted[label]
-        total = sum(counts.values())
-        ratio = _paired(times[label], times["raw"]) if rounds else float("nan")
-        median = statistics.median(times[label]) if rounds else float("nan")
-        print(f"{label:<9}{total:>9}{total / runs:>8.3f}{total / base:>6.3f}x{lines:>7}", end="")
-        print(f"{median:>9.2f}{ratio:>11.3f}x  {short(counts)}")
-    print(f"(time: {rounds} rounds straight to the server, medians of per-round ratios)")
+        ratio = _paired(times[label], times["raw"])
+        rounds_s = " ".join(f"{t:.1f}" for t in times[label])
+        print(f"{label:<9}{statistics.median(times[label]):>9.2f}{ratio:>33.3f}x  {rounds_s}")
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -107,16 +125,20 @@ def _paired(mine: list[float], raw: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(mine, raw, strict=True))
 
 
-def reruns(server: LiveMlflowServer, proxy: CountingProxy, sizes: list[int]) -> None:
-    """Re-running a finished sweep through the trackers: requests and writes."""
+def reruns(proxy: CountingProxy, sizes: list[int], built: Built) -> None:
+    """Re-running a finished sweep through the trackers: requests and writes.
+
+    Sweeps are built through the proxy too, so the warm index is keyed by the same URI.
+    """
     import sweep_variants as v
 
     folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
     print("\nRe-running a finished sweep (stage trackers)")
     print(f"{'N':>6}{'index':>7}{'requests':>9}{'writes':>7}{'seconds':>8}  endpoints")
     for n in sizes:
-        name, index = f"rerun-{n}-{uuid.uuid4().hex[:8]}", folder / f"{n}.sqlite3"
-        v.trackers(server.uri, name, n, index)
+        name, index = built.get(n, (f"rerun-{n}-{uuid.uuid4().hex[:8]}", folder / f"{n}.sqlite3"))
+        if n not in built:
+            v.trackers(proxy.uri, name, n, index)
         for label, used in (("warm", index), ("cold", folder / f"{n}-cold.sqlite3")):
             proxy.reset()
             started = time.perf_counter()
@@ -174,11 +196,12 @@ def resume(server: LiveMlflowServer, proxy: CountingProxy, n: int) -> None:
     )
     died = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode
     proxy.reset()
+    started = time.perf_counter()
     v.trackers(proxy.uri, name, n, index)
-    counts = proxy.reset()
+    elapsed, counts = time.perf_counter() - started, proxy.reset()
     writes = sum(c for k, c in counts.items() if not is_read(k))
     left = (n - crash) * 4 + 1
-    print(f"\nResuming a sweep of N = {n} killed in trial {crash} (exit {died}):")
+    print(f"\nResuming a sweep of N = {n} killed in trial {crash} (exit {died}), {elapsed:.1f} s:")
     print(f"  {sum(counts.values())} requests, {writes} writes ({short(counts)})")
     print(f"  unfinished stages: {left} (trials {crash}..{n - 1} with their folds, the parent)")
     shutil.rmtree(folder, ignore_errors=True)
@@ -189,11 +212,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--count", type=int, default=1, help="0: no counted round")
+    parser.add_argument("--time-trials", type=int, default=0, help="N of the timed rounds")
+    parser.add_argument("--variants", default="trackers,seed,raw,fluent", help="raw always runs")
     parser.add_argument("--rerun", default="20,200", help="sizes, comma-separated; '' for none")
     parser.add_argument("--resume", type=int, default=200)
     parser.add_argument("--large-rerun", type=int, default=0, help="e.g. 2000 (built in sqlite)")
     args = parser.parse_args()
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints where it is
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on the way out
     environment = without_proxies(dict(os.environ)) | {"MLFLOW_DISABLE_TELEMETRY": "true"}
     os.environ.clear()
     os.environ.update(environment)
@@ -203,12 +230,15 @@ def main() -> None:
         print(f"mlflow server answered {server.wait_until_ready():.1f} s after launch")
         proxy = CountingProxy(f"127.0.0.1:{server.port}")
         os.chdir(tempfile.mkdtemp(prefix="tw-bench-cwd-"))
-        if args.trials:
-            fresh_sweeps(server, proxy, args.trials, args.rounds)
+        folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
+        names = args.variants.split(",")
+        built = counted_sweeps(proxy, args.trials, names, folder) if args.count else {}
         if args.rerun:
-            reruns(server, proxy, [int(s) for s in args.rerun.split(",")])
+            reruns(proxy, [int(s) for s in args.rerun.split(",")], built)
         if args.resume:
             resume(server, proxy, args.resume)
+        if args.rounds:
+            timed_sweeps(server, args.time_trials or args.trials, args.rounds, names)
         if args.large_rerun:
             large_rerun(args.large_rerun)
         proxy.stop()
