@@ -226,11 +226,11 @@ def main() -> None:
     os.environ.update(environment)
     server = LiveMlflowServer(Path(tempfile.mkdtemp(prefix="tw-bench-server-")))
     server.start()
+    folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
     try:
         print(f"mlflow server answered {server.wait_until_ready():.1f} s after launch")
         proxy = CountingProxy(f"127.0.0.1:{server.port}")
-        os.chdir(tempfile.mkdtemp(prefix="tw-bench-cwd-"))
-        folder = Path(tempfile.mkdtemp(prefix="tw-bench-"))
+        os.chdir(folder)  # the variants' default files (run name counter) land here
         names = args.variants.split(",")
         built = counted_sweeps(proxy, args.trials, names, folder) if args.count else {}
         if args.rerun:
@@ -245,6 +245,7 @@ def main() -> None:
     finally:
         server.stop()
         shutil.rmtree(server.folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
