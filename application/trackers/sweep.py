@@ -127,7 +127,10 @@ class SweepScope:
             yield stage
 
     def log_best_trial(self, trial: TrialScope, metric: str, value: float) -> None:
-        """Record the best trial on the sweep run (param and tags, and ``best_<metric>``).
+        """Record the best trial on the sweep run (tags, and the metric ``best_<metric>``).
+
+        Tags, not params: params cannot change, and on a shared sweep several workers may
+        each report a better trial.
 
         Nothing is written when the sweep was completed in an earlier attempt and this
         worker did not reopen it.
