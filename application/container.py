@@ -1,26 +1,33 @@
 """The composition root: a ``dependency_injector`` container wiring ports to services.
 
-The MLflow adapter is imported only when the selector picks it, so a container on the
-in-memory backend never imports mlflow.
+Which backend a container uses is decided in one place, ``application.backends``, from the
+entry points of the group ``trackwright.backends``. The MLflow adapter is imported only when
+a container opens the ``mlflow`` backend, so a container on the fake never imports mlflow.
+
+Providers users reach for: ``tracking`` (the backend with safe calls retried: use it to log),
+``backend`` (the bare backend, no retries), ``runs``, ``experiments``, ``stage_runs``,
+``sweep_tracker(experiment_id, context)``, ``model_stages(experiment_id)``, ``lineage``,
+``run_finder``, ``run_queries``, ``artifacts``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dependency_injector import containers, providers
 
-from trackwright.adapters.memory import InMemoryArtifacts, InMemoryTracking
 from trackwright.adapters.memory.run_index import InMemoryRunIndex
 from trackwright.adapters.memory.version_counter import InMemoryVersionCounter
 from trackwright.adapters.retrying import RetryingTracking, RetryPolicy
 from trackwright.adapters.run_index import FileRunIndex, default_index_path
 from trackwright.adapters.run_index.version_counter import FileVersionCounter, default_counter_path
 from trackwright.adapters.yaml_config import load_tag_registry
+from trackwright.application.backends import Backend, NoArtifactStoreError, find_backend
 from trackwright.application.settings import TrackwrightSettings
 from trackwright.application.trackers.lease import WorkerLease
+from trackwright.application.trackers.models import ModelStages
 from trackwright.application.trackers.stage_runs import StageRuns
+from trackwright.application.trackers.sweep import SweepTracker
 from trackwright.application.use_cases.lifecycle import RunLifecycle
+from trackwright.application.use_cases.lineage_query import LineageQuery
 from trackwright.application.use_cases.run_creation import RunCreation
 from trackwright.domain.distributed.leases import LeaseSettings
 from trackwright.domain.experiment_resolution import ExperimentDirectory, default_chain
@@ -29,29 +36,42 @@ from trackwright.domain.finding.queries import RunQueries
 from trackwright.domain.ports import ArtifactPort, RunIndexPort, TrackingPort, VersionCounterPort
 from trackwright.domain.tags.policy import TagPolicy
 
-if TYPE_CHECKING:
-    from trackwright.adapters.mlflow_store import MlflowTracking
+
+def open_backend(plugin: Backend, settings: TrackwrightSettings) -> TrackingPort:
+    """The bare tracking backend the plug-in opens for ``settings``."""
+    return plugin.open(settings)
 
 
-def mlflow_tracking(tracking_uri: str | None) -> MlflowTracking:
-    """The MLflow adapter, imported on first use."""
-    from trackwright.adapters.mlflow_store import MlflowTracking
+def artifact_store(plugin: Backend, tracking: TrackingPort) -> ArtifactPort:
+    """The plug-in's artifact store for ``tracking``.
 
-    return MlflowTracking(tracking_uri)
+    Raises:
+        NoArtifactStoreError: The backend has none; override the ``artifacts`` provider.
+    """
+    if plugin.artifacts is None:
+        raise NoArtifactStoreError(
+            f"the {type(tracking).__name__} backend has no artifact store; "
+            "override the container's `artifacts` provider"
+        )
+    return plugin.artifacts(tracking)
 
 
-def artifact_store(tracking: TrackingPort) -> ArtifactPort:
-    """The artifact store that goes with ``tracking`` (the fake's, or MLflow's client)."""
-    if isinstance(tracking, InMemoryTracking):
-        return InMemoryArtifacts(tracking)
-    from trackwright.adapters.mlflow_store import MlflowArtifacts, MlflowTracking
+def _run_index(plugin: Backend, path: str | None) -> RunIndexPort:
+    """The local run index: in memory for the fake, else a file (None: the default path)."""
+    if plugin.in_memory_state:
+        return InMemoryRunIndex()
+    return FileRunIndex(path if path else default_index_path())
 
-    if isinstance(tracking, MlflowTracking):
-        return MlflowArtifacts(tracking)
-    raise TypeError(
-        f"no artifact store is known for {type(tracking).__name__}; "
-        "override the container's `artifacts` provider"
-    )
+
+def _version_counter(plugin: Backend, path: str | None) -> VersionCounterPort:
+    """The run-name version counter: in memory for the fake, else a file."""
+    if plugin.in_memory_state:
+        return InMemoryVersionCounter()
+    return FileVersionCounter(path if path else default_counter_path())
+
+
+def _lineage(tracking: TrackingPort, policy: TagPolicy) -> LineageQuery:
+    return LineageQuery(tracking, policy.registry)
 
 
 def _policy(registry_file: str | None, tracking: TrackingPort) -> TagPolicy:
@@ -74,11 +94,6 @@ def retrying_tracking(
     )
     run_key_tag = policy.registry.key("grouping", "run_key_hash")
     return RetryingTracking(tracking, retry, run_key_tag=run_key_tag)
-
-
-def file_run_index(path: str | None) -> FileRunIndex:
-    """The file run index at ``path`` (None: ``.trackwright/run_index.sqlite3`` here)."""
-    return FileRunIndex(path if path else default_index_path())
 
 
 def _finder(tracking: TrackingPort, index: RunIndexPort, policy: TagPolicy) -> RunFinder:
@@ -111,57 +126,52 @@ def _stage_runs(
     return stages
 
 
-def file_version_counter(path: str | None) -> FileVersionCounter:
-    """The file version counter at ``path`` (None: ``.trackwright/run_name_counter.sqlite3``)."""
-    return FileVersionCounter(path if path else default_counter_path())
-
-
 class Container(containers.DeclarativeContainer):
-    """Services as thread-safe singletons over one tracking backend chosen by ``config.backend``."""
+    """Services as thread-safe singletons over the backend that ``config.backend`` names.
+
+    ``tracking`` is what to log with: the backend with safe calls retried. ``backend`` is
+    the bare one (tests override it with a fake; the retried ``tracking`` wraps the override).
+    """
 
     config = providers.Configuration()
+    settings = providers.Callable(TrackwrightSettings.model_validate, config)
+    plugin = providers.ThreadSafeSingleton(find_backend, config.backend)
 
-    tracking: providers.Provider[TrackingPort] = providers.Selector(
-        config.backend,
-        mlflow=providers.ThreadSafeSingleton(mlflow_tracking, config.tracking_uri),
-        memory=providers.ThreadSafeSingleton(InMemoryTracking),
+    backend: providers.Provider[TrackingPort] = providers.ThreadSafeSingleton(
+        open_backend, plugin, settings
     )
-    tag_policy = providers.ThreadSafeSingleton(_policy, config.tags_file, tracking)
-    retried_tracking: providers.Provider[TrackingPort] = providers.ThreadSafeSingleton(
+    tag_policy = providers.ThreadSafeSingleton(_policy, config.tags_file, backend)
+    tracking: providers.Provider[TrackingPort] = providers.ThreadSafeSingleton(
         retrying_tracking,
-        tracking,
+        backend,
         tag_policy,
         config.retry_attempts,
         config.retry_initial_wait,
         config.retry_max_wait,
     )
-    experiments = providers.ThreadSafeSingleton(ExperimentDirectory, retried_tracking)
-    resolver = providers.ThreadSafeSingleton(default_chain, retried_tracking, experiments)
-    runs = providers.ThreadSafeSingleton(RunCreation, retried_tracking, tag_policy, experiments)
-    artifacts = providers.ThreadSafeSingleton(artifact_store, tracking)
-    lifecycle = providers.ThreadSafeSingleton(RunLifecycle, retried_tracking)
-    run_index: providers.Provider[RunIndexPort] = providers.Selector(
-        config.backend,
-        mlflow=providers.ThreadSafeSingleton(file_run_index, config.run_index_file),
-        memory=providers.ThreadSafeSingleton(InMemoryRunIndex),
+    experiments = providers.ThreadSafeSingleton(ExperimentDirectory, tracking)
+    resolver = providers.ThreadSafeSingleton(default_chain, tracking, experiments)
+    runs = providers.ThreadSafeSingleton(RunCreation, tracking, tag_policy, experiments)
+    artifacts = providers.ThreadSafeSingleton(artifact_store, plugin, backend)
+    lifecycle = providers.ThreadSafeSingleton(RunLifecycle, tracking)
+    run_index: providers.Provider[RunIndexPort] = providers.ThreadSafeSingleton(
+        _run_index, plugin, config.run_index_file
     )
-    run_finder = providers.ThreadSafeSingleton(_finder, retried_tracking, run_index, tag_policy)
-    run_queries = providers.ThreadSafeSingleton(_queries, retried_tracking, tag_policy)
-    version_counter: providers.Provider[VersionCounterPort] = providers.Selector(
-        config.backend,
-        mlflow=providers.ThreadSafeSingleton(file_version_counter, config.run_name_counter_file),
-        memory=providers.ThreadSafeSingleton(InMemoryVersionCounter),
+    run_finder = providers.ThreadSafeSingleton(_finder, tracking, run_index, tag_policy)
+    run_queries = providers.ThreadSafeSingleton(_queries, tracking, tag_policy)
+    version_counter: providers.Provider[VersionCounterPort] = providers.ThreadSafeSingleton(
+        _version_counter, plugin, config.run_name_counter_file
     )
     lease = providers.ThreadSafeSingleton(
         _worker_lease,
-        retried_tracking,
+        tracking,
         tag_policy,
         config.heartbeat_interval,
         config.grace_period,
     )
     stage_runs = providers.ThreadSafeSingleton(
         _stage_runs,
-        retried_tracking,
+        tracking,
         runs,
         run_finder,
         tag_policy,
@@ -170,6 +180,9 @@ class Container(containers.DeclarativeContainer):
         lease,
         config.sweep_settle_seconds,
     )
+    lineage = providers.ThreadSafeSingleton(_lineage, tracking, tag_policy)
+    sweep_tracker = providers.Factory(SweepTracker, stage_runs)
+    model_stages = providers.Factory(ModelStages, stage_runs)
 
 
 def build_container(settings: TrackwrightSettings | None = None) -> Container:

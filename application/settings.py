@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -23,7 +22,9 @@ class TrackwrightSettings(BaseModel):
     Attributes:
         tracking_uri: The tracking store; None leaves the choice to MLflow's own default
             resolution (``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db``).
-        backend: ``mlflow`` for a real store, ``memory`` for the in-memory fake.
+        backend: The name of an installed backend (entry-point group
+            ``trackwright.backends``): ``mlflow`` for a real store, ``memory`` for the
+            in-memory fake, or a third-party one (docs/adding-a-backend.md).
         tags_file: A ``tags.yaml`` whose entries override the built-in tag keys.
         run_index_file: The local run index (a sqlite3 file); None means
             ``.trackwright/run_index.sqlite3`` under the current folder. The memory backend
@@ -48,7 +49,7 @@ class TrackwrightSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     tracking_uri: str | None = Field(default=None, repr=False)
-    backend: Literal["mlflow", "memory"] = "mlflow"
+    backend: str = "mlflow"
     tags_file: Path | None = None
     run_index_file: Path | None = None
     retry_attempts: int = Field(default=5, ge=1)
@@ -68,6 +69,14 @@ class TrackwrightSettings(BaseModel):
                 than the grace period.
         """
         return LeaseSettings(self.heartbeat_interval, self.grace_period)
+
+    @field_validator("backend")
+    @classmethod
+    def _backend_is_installed(cls, value: str) -> str:
+        from trackwright.application.backends import find_backend
+
+        find_backend(value)
+        return value
 
     @field_validator("tracking_uri")
     @classmethod

@@ -50,7 +50,7 @@ def fresh_store(template: Path, folder: Path, name: str) -> str:
 def trackwright_sweep(uri: str) -> list[str]:
     counting = CountingTracking(MlflowTracking(uri))
     container = build_container(TrackwrightSettings(backend="memory", tracking_uri=uri))
-    container.tracking.override(counting)
+    container.backend.override(counting)
     registry = container.tag_policy().registry
     stages = StageRuns(counting, container.runs(), container.run_finder(), registry)
     experiment_id = container.experiments().get_or_create("bench-hpo-bert")
@@ -94,9 +94,9 @@ def raw_sweep(uri: str) -> list[str]:
 def trackwright_child(uri: str) -> list[str]:
     container = build_container(TrackwrightSettings(tracking_uri=uri))
     parent = container.runs().create_standalone("child-bench", "parent")
-    counting = CountingTracking(container.tracking())
+    counting = CountingTracking(container.backend())
     fresh = build_container(TrackwrightSettings(backend="memory", tracking_uri=uri))
-    fresh.tracking.override(counting)
+    fresh.backend.override(counting)
     fresh.runs().create_child(parent.ref, "trial_0", trial_number=0)
     return counting.calls
 

@@ -69,7 +69,7 @@ def container(tracking: TrackingPort) -> Iterator[Container]:
     """A fresh container whose tracking provider is the backend under test."""
     # one process: the sweep's settle window (docs/distributed-sweeps.md) only costs time here
     built = build_container(TrackwrightSettings(backend="memory", sweep_settle_seconds=0.05))
-    built.tracking.override(tracking)
+    built.backend.override(tracking)
     use_container(built)
     yield built
     use_container(None)

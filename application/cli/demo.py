@@ -9,8 +9,6 @@ import click
 
 from trackwright.application.cli.render import as_dict, terminal_safe, tree, tree_lines
 from trackwright.application.cli.session import Session, reported_failures
-from trackwright.application.use_cases.pipeline import PipelineConfig, SimulatedPipeline
-from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.links import without_credentials
 from trackwright.domain.model import Run
 
@@ -37,6 +35,9 @@ def demo(session: Session, backbones: str, trials: int, folds: int, experiment_p
         click.echo(terminal_safe(f"[{time.monotonic() - started:6.1f}s] {message}"), err=True)
 
     with reported_failures():
+        from trackwright.application.use_cases.pipeline import PipelineConfig, SimulatedPipeline
+        from trackwright.domain.finding.query import RunQuery
+
         pipeline = SimulatedPipeline(
             session.stage_runs(), session.container.experiments(), progress
         )

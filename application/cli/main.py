@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,7 +18,6 @@ from trackwright.application.cli.session import (
     quiet_library_logs,
     reported_failures,
 )
-from trackwright.application.use_cases.lineage_query import LineageQuery, LineageStep
 from trackwright.domain.errors import InvalidRunIdError
 from trackwright.domain.finding.lookup import (
     FUZZY_STRATEGIES,
@@ -25,10 +25,11 @@ from trackwright.domain.finding.lookup import (
     RunLookupReport,
     StrategyAttempt,
 )
-from trackwright.domain.finding.queries import best_run_by_metric
-from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import looks_like_run_id
 from trackwright.domain.tags.azure_ml import is_azure_ml_uri
+
+if TYPE_CHECKING:  # loaded when a command runs, so `trackwright --help` stays quick
+    from trackwright.application.use_cases.lineage_query import LineageStep
 
 
 @click.group()
@@ -73,6 +74,8 @@ def _checked_run_id(session: Session, run_id: str) -> str:
 @click.pass_obj
 def tree_command(session: Session, experiment: str, metric: str | None) -> None:
     """Show the run hierarchy of EXPERIMENT: kind, status, key metric, name, run id."""
+    from trackwright.domain.finding.query import RunQuery
+
     with reported_failures():
         query = RunQuery(experiment_ids=(session.experiment_id(experiment),))
         runs = session.container.tracking().search_runs(query).runs
@@ -185,7 +188,7 @@ def lineage_command(
 ) -> None:
     """Walk from RUN_ID up to its sweep, or with --down to everything derived from it."""
     with reported_failures():
-        query = LineageQuery(session.container.tracking(), session.container.tag_policy().registry)
+        query = session.container.lineage()
         if down:
             ids = [session.experiment_id(name) for name in experiments]
             steps = query.down(_checked_run_id(session, run_id), ids)
@@ -210,6 +213,8 @@ def _lineage_lines(steps: list[LineageStep], down: bool) -> Iterator[str]:
 @click.pass_obj
 def best_command(session: Session, experiment: str, metric: str, minimize: bool) -> None:
     """The FINISHED run of EXPERIMENT with the best METRIC (exit 1 when none has it)."""
+    from trackwright.domain.finding.queries import best_run_by_metric
+
     with reported_failures():
         runs = session.container.run_queries().finished_with_tags(
             [session.experiment_id(experiment)], {}

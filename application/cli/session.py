@@ -21,15 +21,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from pydantic import ValidationError
 
 from trackwright.application.cli.render import terminal_safe
-from trackwright.application.container import Container, build_container
-from trackwright.application.settings import TrackwrightSettings
-from trackwright.application.trackers.stage_runs import StageRuns
 from trackwright.domain.errors import (
     DomainError,
     ExperimentNotFoundError,
@@ -38,6 +34,10 @@ from trackwright.domain.errors import (
     TrackingNotFoundError,
 )
 from trackwright.domain.uris import redacted_text, redacted_uri
+
+if TYPE_CHECKING:  # loaded when a command runs, so `trackwright --help` stays quick
+    from trackwright.application.container import Container
+    from trackwright.application.trackers.stage_runs import StageRuns
 
 DEFAULT_STORE = "sqlite:///mlflow.db"
 NOT_FOUND, BAD_USAGE = 1, 2
@@ -74,6 +74,9 @@ class Session:
                 not exist, or the store cannot be opened.
         """
         if self._container is None:
+            from trackwright.application.container import build_container
+            from trackwright.application.settings import TrackwrightSettings
+
             for name, value in _HTTP_DEFAULTS.items():
                 os.environ.setdefault(name, value)
             update: dict[str, object] = {"tracking_uri": self.tracking_uri}
@@ -111,7 +114,7 @@ class Session:
     def _known_experiments(self, shown: int = 10) -> str:
         from trackwright.adapters.mlflow_store import MlflowTracking
 
-        tracking = self.container.tracking()
+        tracking = self.container.backend()
         if not isinstance(tracking, MlflowTracking):
             return "list them with mlflow's own tools"
         names = tracking.active_experiment_names(shown + 1)
@@ -149,6 +152,8 @@ def quiet_library_logs(verbose: bool) -> None:
 
 
 def _first_line(error: BaseException) -> str:
+    from pydantic import ValidationError
+
     if isinstance(error, ValidationError):
         return "; ".join(
             f"setting {'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in error.errors()

@@ -4,7 +4,7 @@ Installed with trackwright (entry point ``pytest11``). In a test::
 
     def test_training_logs_one_run_per_fold(trackwright_container):
         train(container=trackwright_container)           # or code using the seed functions
-        fake = trackwright_container.tracking()
+        fake = trackwright_container.backend()
         assert fake.calls["create_run"] == 3
 
 ``trackwright_container`` is a fresh container on ``InMemoryTracking`` per test, and the
@@ -52,6 +52,6 @@ def trackwright_fake(trackwright_container: Container) -> InMemoryTracking:
     """The ``InMemoryTracking`` behind ``trackwright_container``."""
     from trackwright.adapters.memory import InMemoryTracking
 
-    fake = trackwright_container.tracking()
+    fake = trackwright_container.backend()
     assert isinstance(fake, InMemoryTracking)
     return fake

@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from trackwright.domain.errors import RunNotFoundError, UnknownFinderStrategyError
-from trackwright.domain.finding.query import RunQuery
 from trackwright.domain.model import Run, RunStatus
+
+if TYPE_CHECKING:  # pydantic loads with the first query, not with the CLI's --help
+    from trackwright.domain.finding.query import RunQuery
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ class FindRequest:
 
     def search(self, tags: Mapping[str, str] | None = None) -> RunQuery:
         """The newest run of the experiment with ``tags`` and an allowed status."""
+        from trackwright.domain.finding.query import RunQuery
+
         return RunQuery(
             experiment_ids=(self.experiment_id,),
             tags=dict(tags or {}),

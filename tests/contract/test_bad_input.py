@@ -30,7 +30,7 @@ def parent(container: Container, unique_name: str) -> Run:
 
 def _all_runs(container: Container, experiment_id: str) -> list[str]:
     query = RunQuery(experiment_ids=(experiment_id,), lifecycle="all")
-    return [r.run_id for r in container.tracking().search_runs(query).runs]
+    return [r.run_id for r in container.backend().search_runs(query).runs]
 
 
 def _creators(container: Container, parent: Run, experiment: str) -> dict[str, Callable[..., Any]]:
@@ -87,7 +87,7 @@ def test_unknown_parent_is_refused(container: Container, parent: Run) -> None:
 
 
 def test_deleted_experiment_name_is_refused(container: Container, unique_name: str) -> None:
-    tracking = container.tracking()
+    tracking = container.backend()
     experiment_id = tracking.create_experiment(unique_name + "-gone")
     tracking.delete_experiment(experiment_id)
     with pytest.raises(ExperimentDeletedError):

@@ -44,7 +44,7 @@ def experiment_id(container: Container, unique_name: str) -> str:
 
 
 def _run(container: Container, experiment_id: str, name: str, **tags: str) -> Run:
-    return container.tracking().create_run(experiment_id, name, tags)
+    return container.backend().create_run(experiment_id, name, tags)
 
 
 def test_find_mlflow_run_keeps_its_argument_order() -> None:
@@ -161,7 +161,7 @@ def test_a_finished_only_search_skips_other_statuses(
     container: Container, experiment_id: str, unique_name: str
 ) -> None:
     failed = _run(container, experiment_id, "f", **{"code.run_key_hash": TRIAL_KEY})
-    container.tracking().set_terminated(failed.run_id, RunStatus.FAILED)
+    container.backend().set_terminated(failed.run_id, RunStatus.FAILED)
     from trackwright.domain.finding.lookup import FindRequest
 
     request = FindRequest(

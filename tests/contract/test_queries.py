@@ -59,7 +59,7 @@ def test_query_functions_keep_their_argument_order() -> None:
 def test_only_finished_runs_with_every_required_tag_are_returned(
     container: Container, experiment_id: str
 ) -> None:
-    tracking = container.tracking()
+    tracking = container.backend()
     match = _run(tracking, experiment_id, {"code.stage": "hpo", "code.model": "bert"})
     _run(tracking, experiment_id, {"code.stage": "hpo"})
     _run(tracking, experiment_id, {"code.stage": "hpo", "code.model": "bert"}, RunStatus.FAILED)
@@ -73,7 +73,7 @@ def test_only_finished_runs_with_every_required_tag_are_returned(
 def test_max_results_counts_matching_runs_newest_first(
     container: Container, experiment_id: str
 ) -> None:
-    tracking = container.tracking()
+    tracking = container.backend()
     matching = [_run(tracking, experiment_id, {"k": "v"}, start=1000 + i) for i in range(5)]
     for i in range(5):
         _run(tracking, experiment_id, {"k": "other"}, start=2000 + i)
@@ -103,7 +103,7 @@ TRICKY = [
 def test_tricky_keys_and_values_are_matched_exactly(
     container: Container, experiment_id: str, key: str, value: str
 ) -> None:
-    tracking = container.tracking()
+    tracking = container.backend()
     target = _run(tracking, experiment_id, {key: value})
     decoys = {value + "x", value.strip("'\""), value.replace("'", '"'), value.upper(), ""} - {value}
     for decoy in decoys:
@@ -117,7 +117,7 @@ def test_tricky_keys_and_values_are_matched_exactly(
 def test_a_trial_id_with_quotes_finds_the_newest_run_not_interrupted(
     container: Container, experiment_id: str, unique_name: str, trial_id: str
 ) -> None:
-    tracking = container.tracking()
+    tracking = container.backend()
     older = _run(tracking, experiment_id, {"code.trial_id": trial_id}, start=1000)
     newest = _run(tracking, experiment_id, {"code.trial_id": trial_id}, start=3000)
     interrupted = {"code.trial_id": trial_id, "code.interrupted": "true"}
@@ -172,7 +172,7 @@ def test_a_missing_trial_or_experiment_is_reported_not_raised(
 def test_best_run_ignores_missing_and_nan_and_breaks_ties_by_start_time(
     container: Container, experiment_id: str
 ) -> None:
-    tracking = container.tracking()
+    tracking = container.backend()
     early = _run(tracking, experiment_id, {}, start=1000, f1=0.9)
     late = _run(tracking, experiment_id, {}, start=2000, f1=0.9)
     _run(tracking, experiment_id, {}, start=3000, f1=math.nan)
@@ -191,7 +191,7 @@ def test_best_run_ignores_missing_and_nan_and_breaks_ties_by_start_time(
 def test_runs_group_by_variant_with_a_default_group(
     container: Container, experiment_id: str
 ) -> None:
-    tracking = container.tracking()
+    tracking = container.backend()
     one = _run(tracking, experiment_id, {"code.variant": "1"}, start=3000)
     bare = _run(tracking, experiment_id, {}, start=2000)
     two = _run(tracking, experiment_id, {"code.variant": "2"}, start=1000)

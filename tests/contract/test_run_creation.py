@@ -27,7 +27,7 @@ def test_child_run_carries_the_policy_tags(container: Container, unique_name: st
     child = runs.create_child(
         parent.ref, "trial_3_fold1", trial_number=3, fold_idx=1, tags={"code.project": "ner"}
     )
-    stored = container.tracking().get_run(child.run_id)
+    stored = container.backend().get_run(child.run_id)
     assert stored.experiment_id == parent.experiment_id
     assert stored.status is RunStatus.RUNNING
     assert dict(stored.tags) == {
@@ -44,7 +44,7 @@ def _counted(tracking: TrackingPort) -> tuple[Container, CountingTracking]:
     counting = CountingTracking(tracking)
     fresh = Container()
     fresh.config.from_dict({"backend": "memory"})
-    fresh.tracking.override(counting)
+    fresh.backend.override(counting)
     return fresh, counting
 
 
@@ -101,7 +101,7 @@ def test_standalone_run_creates_its_experiment(container: Container, unique_name
     run = container.runs().create_standalone(
         unique_name, "final", tags={"code.stage": "final_training"}
     )
-    experiment = container.tracking().get_experiment_by_name(unique_name)
+    experiment = container.backend().get_experiment_by_name(unique_name)
     assert experiment is not None and run.experiment_id == experiment.experiment_id
     assert run.tags["code.stage"] == "final_training" and run.parent_run_id is None
 
@@ -109,8 +109,8 @@ def test_standalone_run_creates_its_experiment(container: Container, unique_name
 def test_standalone_run_in_a_deleted_experiment_is_refused(
     container: Container, unique_name: str
 ) -> None:
-    experiment_id = container.tracking().create_experiment(unique_name)
-    container.tracking().delete_experiment(experiment_id)
+    experiment_id = container.backend().create_experiment(unique_name)
+    container.backend().delete_experiment(experiment_id)
     with pytest.raises(ExperimentDeletedError):
         container.runs().create_standalone(unique_name, "r")
     assert _run_ids(container, experiment_id, lifecycle="all") == set()
@@ -120,7 +120,7 @@ def test_scoped_run_yields_the_run_and_finishes_it(container: Container, unique_
     runs = container.runs()
     with runs.scoped(runs.create_standalone(unique_name, "r")) as run:
         assert run.status is RunStatus.RUNNING
-    assert container.tracking().get_run(run.run_id).status is RunStatus.FINISHED
+    assert container.backend().get_run(run.run_id).status is RunStatus.FINISHED
 
 
 def test_scoped_run_fails_and_reraises_the_same_exception(
@@ -134,7 +134,7 @@ def test_scoped_run_fails_and_reraises_the_same_exception(
     ):
         raise error
     assert info.value is error
-    assert container.tracking().get_run(run.run_id).status is RunStatus.FAILED
+    assert container.backend().get_run(run.run_id).status is RunStatus.FAILED
 
 
 def test_scoped_run_is_killed_on_keyboard_interrupt(container: Container, unique_name: str) -> None:
@@ -144,7 +144,7 @@ def test_scoped_run_is_killed_on_keyboard_interrupt(container: Container, unique
         runs.scoped(runs.create_standalone(unique_name, "r")) as run,
     ):
         raise KeyboardInterrupt
-    assert container.tracking().get_run(run.run_id).status is RunStatus.KILLED
+    assert container.backend().get_run(run.run_id).status is RunStatus.KILLED
 
 
 def test_concurrent_get_or_create_ends_with_one_experiment(
@@ -157,7 +157,7 @@ def test_concurrent_get_or_create_ends_with_one_experiment(
     def create() -> None:
         directory = Container()
         directory.config.from_dict({"backend": "memory"})
-        directory.tracking.override(container.tracking())
+        directory.backend.override(container.backend())
         barrier.wait()
         try:
             results.append(directory.experiments().get_or_create(unique_name))
@@ -171,7 +171,7 @@ def test_concurrent_get_or_create_ends_with_one_experiment(
         thread.join()
     assert errors == []
     assert len(set(results)) == 1 and len(results) == 6
-    found = container.tracking().get_experiment_by_name(unique_name)
+    found = container.backend().get_experiment_by_name(unique_name)
     assert found is not None and found.experiment_id == results[0]
 
 
@@ -185,4 +185,4 @@ def test_the_fake_counts_calls(fake: InMemoryTracking) -> None:
 
 def _run_ids(container: Container, *experiment_ids: str, lifecycle: str = "active") -> set[str]:
     query = RunQuery(experiment_ids=experiment_ids, lifecycle=lifecycle)  # type: ignore[arg-type]
-    return {r.run_id for r in container.tracking().search_runs(query).runs}
+    return {r.run_id for r in container.backend().search_runs(query).runs}

@@ -96,7 +96,7 @@ def test_create_child_run_yields_the_run_named_after_the_trial(
 ) -> None:
     with application.create_child_run(sweep.run_id, 4) as run:
         assert isinstance(run, Run) and run.name == "trial_4"
-    assert container.tracking().get_run(run.run_id).status is RunStatus.FINISHED
+    assert container.backend().get_run(run.run_id).status is RunStatus.FINISHED
 
 
 def test_create_child_run_marks_failure_and_keeps_the_error(
@@ -107,7 +107,7 @@ def test_create_child_run_marks_failure_and_keeps_the_error(
         application.create_child_run(sweep.run_id, 1) as run,
     ):
         raise RuntimeError("boom")
-    assert container.tracking().get_run(run.run_id).status is RunStatus.FAILED
+    assert container.backend().get_run(run.run_id).status is RunStatus.FAILED
 
 
 def test_create_run_safe_links_the_parent_argument(container: Container, sweep: Run) -> None:
@@ -115,7 +115,7 @@ def test_create_run_safe_links_the_parent_argument(container: Container, sweep: 
         sweep.experiment_id, "r", {"mlflow.parentRunId": "ignored"}, sweep.run_id
     )
     assert run_id is not None
-    assert container.tracking().get_run(run_id).parent_run_id == sweep.run_id
+    assert container.backend().get_run(run_id).parent_run_id == sweep.run_id
 
 
 def test_create_run_safe_returns_none_when_the_backend_refuses(container: Container) -> None:
@@ -136,7 +136,7 @@ def test_get_or_create_experiment_refuses_a_deleted_name(
     container: Container, unique_name: str
 ) -> None:
     experiment_id = application.get_or_create_experiment(unique_name)
-    container.tracking().delete_experiment(experiment_id)
+    container.backend().delete_experiment(experiment_id)
     container.experiments().forget(unique_name)
     with pytest.raises(ExperimentDeletedError):
         application.get_or_create_experiment(unique_name)
@@ -154,7 +154,7 @@ def test_resolve_experiment_id_order_parent_name_active(
     assert application.resolve_experiment_id(unique_name + "-other", None, active) == other
     assert application.resolve_experiment_id(unique_name + "-missing", None, active) == "42"
     assert application.resolve_experiment_id(unique_name + "-missing") is None
-    assert container.tracking().get_experiment_by_name(unique_name + "-missing") is None
+    assert container.backend().get_experiment_by_name(unique_name + "-missing") is None
 
 
 def test_create_training_mlflow_run_standalone_and_refit_style(
@@ -191,7 +191,7 @@ def test_create_training_mlflow_run_validates_before_any_call(
 ) -> None:
     with pytest.raises(TagPolicyViolationError):
         application.create_training_mlflow_run(unique_name, "r", {"bad!": "x"})
-    assert container.tracking().get_experiment_by_name(unique_name) is None
+    assert container.backend().get_experiment_by_name(unique_name) is None
 
 
 def test_create_training_child_run_writes_the_child_tags(

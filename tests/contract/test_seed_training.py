@@ -60,9 +60,9 @@ def test_apply_lineage_tags_never_changes_the_run_status(
     container: Container, unique_name: str
 ) -> None:
     run = container.runs().create_standalone(unique_name, "final")
-    container.tracking().set_terminated(run.run_id, RunStatus.FAILED)
+    container.backend().set_terminated(run.run_id, RunStatus.FAILED)
     report = seed.apply_lineage_tags(unique_name, run_id=run.run_id, lineage=LINEAGE)
-    stored = container.tracking().get_run(run.run_id)
+    stored = container.backend().get_run(run.run_id)
     assert report.found and report.strategy_used == "direct_run_id"
     assert stored.status is RunStatus.FAILED
     assert (
@@ -77,7 +77,7 @@ def test_apply_lineage_tags_does_not_fall_back_to_the_most_recent_run(
     run = container.runs().create_standalone(unique_name, "unrelated")
     report = seed.apply_lineage_tags(unique_name, lineage=LINEAGE)
     assert not report.found
-    assert "code.lineage.source" not in container.tracking().get_run(run.run_id).tags
+    assert "code.lineage.source" not in container.backend().get_run(run.run_id).tags
 
 
 def test_run_name_override_systematic_and_fallback(container: Container) -> None:

@@ -34,7 +34,7 @@ def _pipeline(container: Container, stages: StageRuns) -> SimulatedPipeline:
 
 def _all_runs(container: Container, experiment_ids: list[str]) -> list[Run]:
     query = RunQuery(experiment_ids=tuple(experiment_ids), lifecycle="all")
-    runs = container.tracking().search_runs(query).runs
+    runs = container.backend().search_runs(query).runs
     return [r for r in runs if r.tags.get("code.run_type") != "lease"]  # workers' leases
 
 
@@ -60,7 +60,7 @@ def test_the_whole_pipeline_is_recorded_and_linked(
     assert sorted({f.tags["fold_idx"] for f in folds}) == ["0", "1", "2"]
     assert all(f.tags["trial_number"] == f.tags["code.hpo.trial_number"] for f in folds)
 
-    lineage = LineageQuery(container.tracking(), container.tag_policy().registry)
+    lineage = LineageQuery(container.backend(), container.tag_policy().registry)
     for backbone, conversion in result.conversions.items():
         chain = lineage.up(conversion)
         assert [step.kind for step in chain] == [
@@ -98,18 +98,18 @@ def test_runs_left_running_by_a_dead_attempt_are_tagged_and_ended(
         experiment_prefix=unique_name, backbones=("bert-base",), trials=2, folds=2
     )
     first = _pipeline(container, stages).run(config)
-    sweep = container.tracking().get_run(first.sweeps["bert-base"])
+    sweep = container.backend().get_run(first.sweeps["bert-base"])
     children = (
-        container.tracking()
+        container.backend()
         .search_runs(RunQuery(experiment_ids=(sweep.experiment_id,), parent_run_id=sweep.run_id))
         .runs
     )
     for run in (sweep, *children):
-        container.tracking().set_terminated(run.run_id, RunStatus.RUNNING)
+        container.backend().set_terminated(run.run_id, RunStatus.RUNNING)
     second = _pipeline(container, stages).run(config)
     assert second.sweeps == first.sweeps
     for run in (sweep, *children):
-        stored = container.tracking().get_run(run.run_id)
+        stored = container.backend().get_run(run.run_id)
         assert stored.tags.get("code.interrupted") == "true"
         assert stored.status is RunStatus.FINISHED
     assert len(_all_runs(container, second.experiment_ids)) == len(
@@ -126,7 +126,7 @@ def test_rerunning_a_finished_pipeline_writes_nothing(
     first = SimulatedPipeline(container.stage_runs(), container.experiments()).run(config)
     counting = CountingTracking(tracking)
     again = build_container(TrackwrightSettings(backend="memory"))
-    again.tracking.override(counting)
+    again.backend.override(counting)
     second = SimulatedPipeline(again.stage_runs(), again.experiments()).run(config)
     assert second.sweeps == first.sweeps and second.conversions == first.conversions
     writes = {"create_run", "log_batch", "set_terminated", "create_experiment"}

@@ -20,7 +20,7 @@ def worker(tracking: TrackingPort, **overrides: object) -> Container:
     """A container of its own (own lease, own run index) on the shared ``tracking``."""
     settings = TrackwrightSettings.model_validate({"backend": "memory", **FAST, **overrides})
     container = build_container(settings)
-    container.tracking.override(tracking)
+    container.backend.override(tracking)
     return container
 
 

@@ -29,7 +29,7 @@ def retried(fake: InMemoryTracking) -> Iterator[Container]:
         backend="memory", retry_attempts=ATTEMPTS, retry_initial_wait=0, retry_max_wait=0
     )
     container = build_container(settings)
-    container.tracking.override(fake)
+    container.backend.override(fake)
     yield container
     container.unwire()
 
@@ -82,7 +82,7 @@ def test_create_experiment_after_a_lost_answer_reads_the_name(
 def test_bursts_shorter_than_the_budget_lose_no_tag_param_or_metric(
     retried: Container, fake: InMemoryTracking
 ) -> None:
-    tracking = retried.retried_tracking()
+    tracking = retried.tracking()
     run = retried.runs().create_standalone("exp", "r")
     for step in range(10):
         # ATTEMPTS - 1 refusals in a row: 503s, and on odd steps a 429 last.
@@ -113,7 +113,7 @@ def test_beyond_the_budget_the_caller_gets_an_error_naming_the_operation(
     run = retried.runs().create_standalone("exp", "r")
     getattr(fake.faults, fault)(ATTEMPTS)
     with pytest.raises(TrackingRetriesExhaustedError) as info:
-        retried.retried_tracking().log_batch(run.run_id, tags={"t": "1"})
+        retried.tracking().log_batch(run.run_id, tags={"t": "1"})
     error = info.value
     assert isinstance(error, TrackingError) and error.operation == "log_batch"
     assert error.attempts == ATTEMPTS and "log_batch" in str(error)
@@ -123,14 +123,14 @@ def test_beyond_the_budget_the_caller_gets_an_error_naming_the_operation(
 
 def test_answers_are_not_retried(retried: Container, fake: InMemoryTracking) -> None:
     with pytest.raises(TrackingNotFoundError):
-        retried.retried_tracking().get_run("0" * 32)
+        retried.tracking().get_run("0" * 32)
     assert fake.calls["get_run"] == 1
 
 
 def test_deleting_an_experiment_is_repeated_only_when_surely_not_applied(
     retried: Container, fake: InMemoryTracking
 ) -> None:
-    tracking = retried.retried_tracking()
+    tracking = retried.tracking()
     first, second = fake.create_experiment("a"), fake.create_experiment("b")
     fake.faults.fail_next(2)
     tracking.delete_experiment(first)

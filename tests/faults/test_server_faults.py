@@ -81,7 +81,7 @@ def test_run_creation_after_a_dropped_response_makes_exactly_one_run_every_time(
 def test_503_and_429_bursts_shorter_than_the_budget_lose_nothing(
     through_proxy: Container, proxy: FaultyProxy, direct: MlflowTracking, unique_name: str
 ) -> None:
-    tracking = through_proxy.retried_tracking()
+    tracking = through_proxy.tracking()
     run = through_proxy.runs().create_standalone(unique_name, "r")
     for step in range(6):
         proxy.answer_status(503 if step % 2 else 429, ATTEMPTS - 1)
@@ -108,7 +108,7 @@ def test_beyond_the_budget_the_caller_gets_a_tracking_error_naming_the_operation
     run = through_proxy.runs().create_standalone(unique_name, "r")
     proxy.answer_status(status, ATTEMPTS)
     with pytest.raises(TrackingRetriesExhaustedError) as info:
-        through_proxy.retried_tracking().log_batch(run.run_id, params={"p": "1"})
+        through_proxy.tracking().log_batch(run.run_id, params={"p": "1"})
     assert info.value.operation == "log_batch" and info.value.attempts == ATTEMPTS
     assert type(info.value.__cause__) is cause
     assert f"HTTP {status}" in str(info.value)
@@ -120,7 +120,7 @@ def test_refused_connections_beyond_the_budget_are_a_tracking_error(
     experiment_id = direct.create_experiment(unique_name)
     proxy.refuse_connections()
     with pytest.raises(TrackingRetriesExhaustedError) as info:
-        through_proxy.retried_tracking().create_run(experiment_id, "r", {})
+        through_proxy.tracking().create_run(experiment_id, "r", {})
     assert info.value.operation == "create_run"
     assert type(info.value.__cause__) is TrackingUnavailableError
     assert _names(direct, experiment_id) == []

@@ -69,7 +69,7 @@ def test_matches_behind_many_other_runs_are_found_across_pages(sqlite_uri: str) 
 def test_the_mlflow_container_records_finds_in_the_index_file(
     mlflow_container: Container, tmp_path: Path
 ) -> None:
-    tracking = mlflow_container.tracking()
+    tracking = mlflow_container.backend()
     experiment_id = tracking.create_experiment("indexed")
     run = tracking.create_run(experiment_id, "trial", {"code.run_key_hash": KEY})
     first = application.find_mlflow_run("indexed", run_key_hash=KEY)
@@ -91,7 +91,7 @@ def test_two_stores_sharing_one_index_file_keep_their_own_runs(
             uri = f"sqlite:///{db}"
             settings = TrackwrightSettings(tracking_uri=uri, run_index_file=index_file)
             use_container(build_container(settings))
-            tracking = application.default_container().tracking()
+            tracking = application.default_container().backend()
             experiment_id = tracking.create_experiment("same")
             run = tracking.create_run(experiment_id, "t", {"code.run_key_hash": KEY})
             assert application.find_mlflow_run("same", run_key_hash=KEY).run_id == run.run_id

@@ -24,7 +24,7 @@ URI = "https://alice:s3cret@mlflow.example.com"
 def test_the_workflow_never_shows_the_user_or_password(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     container = build_container(TrackwrightSettings(backend="memory", tracking_uri=URI))
-    container.tracking.override(InMemoryTracking(URI))
+    container.backend.override(InMemoryTracking(URI))
     stages = container.stage_runs()
     pipeline = SimulatedPipeline(stages, container.experiments())
     texts: list[str] = []
@@ -37,14 +37,12 @@ def test_the_workflow_never_shows_the_user_or_password(caplog: pytest.LogCapture
         PipelineConfig(experiment_prefix="leak", backbones=("bert",), trials=2, folds=2)
     )
     for run_id in result.conversions.values():
-        run = container.tracking().get_run(run_id)
-        texts.append(
-            str(run_location(container.tracking().tracking_uri, run.experiment_id, run_id))
-        )
+        run = container.backend().get_run(run_id)
+        texts.append(str(run_location(container.backend().tracking_uri, run.experiment_id, run_id)))
         texts.append(get_mlflow_run_url(run.experiment_id, run_id, URI))
         texts += [
             str(step.run.tags)
-            for step in LineageQuery(container.tracking(), container.tag_policy().registry).up(
+            for step in LineageQuery(container.backend(), container.tag_policy().registry).up(
                 run_id
             )
         ]
@@ -52,7 +50,7 @@ def test_the_workflow_never_shows_the_user_or_password(caplog: pytest.LogCapture
         with pytest.raises(TrackwrightError) as error:
             container.runs().create_child(bad, "x")
         texts.append(str(error.value))
-    texts.append(container.tracking().tracking_uri)
+    texts.append(container.backend().tracking_uri)
     texts += [record.getMessage() for record in caplog.records]
     assert len(caplog.records) > 10
     leaked = [t for t in texts if "s3cret" in t or "alice" in t]

@@ -29,7 +29,7 @@ def run(fake: InMemoryTracking) -> Run:
 @pytest.fixture
 def bound(fake: InMemoryTracking) -> Iterator[InMemoryTracking]:
     container = build_container(TrackwrightSettings(backend="memory"))
-    container.tracking.override(fake)
+    container.backend.override(fake)
     use_container(container)
     yield fake
     use_container(None)

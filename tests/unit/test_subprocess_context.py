@@ -43,7 +43,7 @@ def test_missing_or_malformed_context_is_a_typed_error(raw: str | None) -> None:
 def test_a_subprocess_creates_its_child_run_with_one_call() -> None:
     fake = InMemoryTracking()
     container = build_container(TrackwrightSettings(backend="memory"))
-    container.tracking.override(fake)
+    container.backend.override(fake)
     parent = container.runs().create_standalone("exp", "sweep")
     env = SubprocessRunContext(
         tracking_uri="memory://",
