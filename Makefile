@@ -18,8 +18,9 @@ lint: $(STAMP)
 
 # mypy sees the installed names (trackwright.<layer>) through a tree of links to the folders.
 typecheck: $(STAMP)
-	mkdir -p build/typecheck/trackwright
+	rm -rf build/typecheck && mkdir -p build/typecheck/trackwright
 	for layer in domain adapters application; do ln -sfn ../../../$$layer build/typecheck/trackwright/$$layer; done
+	for file in application/front_door/*.py; do ln -sfn ../../../$$file build/typecheck/trackwright/; done
 	$(BIN)/mypy
 
 test: lint typecheck

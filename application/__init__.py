@@ -1,83 +1,133 @@
 """trackwright's application layer: the container, the use cases and the seed functions.
 
-Importing it does not import mlflow; the MLflow adapter loads when a container that
-selects it first creates its tracking backend.
+Names load on first use (PEP 562), so importing this package costs next to nothing: it
+imports neither mlflow nor the DI container library until a name that needs them is used.
+The everyday names are also at the top level: ``import trackwright``. W-n ids in
+docstrings name weaknesses of the original helpers: docs/weaknesses.md.
 """
 
-from trackwright.application.container import Container, build_container
-from trackwright.application.seed.finding import find_mlflow_run, find_run_by_trial_id
-from trackwright.application.seed.hashes import (
-    get_study_family_hash_from_run,
-    get_study_family_hash_from_tags,
-    get_study_key_hash_from_run,
-    get_study_key_hash_from_tags,
-    get_trial_key_hash_from_run,
-    get_trial_key_hash_from_tags,
-)
-from trackwright.application.seed.queries import (
-    find_best_run_by_metric,
-    group_runs_by_variant,
-    query_runs_by_tags,
-)
-from trackwright.application.seed.retries import retry_with_backoff
-from trackwright.application.seed.runs import (
-    create_child_run,
-    create_child_run_core,
-    create_run_safe,
-    create_training_child_run,
-    create_training_mlflow_run,
-    default_container,
-    get_or_create_experiment,
-    resolve_experiment_id,
-    setup_mlflow_tracking_env,
-    use_container,
-)
-from trackwright.application.seed.training import (
-    add_training_tags,
-    add_training_tags_with_lineage,
-    apply_lineage_tags,
-    build_training_run_name_with_fallback,
-    get_mlflow_run_url,
-    log_artifact_safe,
-    log_artifacts_safe,
-)
-from trackwright.application.settings import TrackwrightSettings
-from trackwright.application.use_cases.artifacts import get_mlflow_run_id
-from trackwright.application.use_cases.run_creation import RunCreation
+from __future__ import annotations
 
-__all__ = [
-    "Container",
-    "RunCreation",
-    "TrackwrightSettings",
-    "add_training_tags",
-    "add_training_tags_with_lineage",
-    "apply_lineage_tags",
-    "build_container",
-    "build_training_run_name_with_fallback",
-    "create_child_run",
-    "create_child_run_core",
-    "create_run_safe",
-    "create_training_child_run",
-    "create_training_mlflow_run",
-    "default_container",
-    "find_best_run_by_metric",
-    "find_mlflow_run",
-    "find_run_by_trial_id",
-    "get_mlflow_run_id",
-    "get_mlflow_run_url",
-    "get_or_create_experiment",
-    "get_study_family_hash_from_run",
-    "get_study_family_hash_from_tags",
-    "get_study_key_hash_from_run",
-    "get_study_key_hash_from_tags",
-    "get_trial_key_hash_from_run",
-    "get_trial_key_hash_from_tags",
-    "group_runs_by_variant",
-    "log_artifact_safe",
-    "log_artifacts_safe",
-    "query_runs_by_tags",
-    "resolve_experiment_id",
-    "retry_with_backoff",
-    "setup_mlflow_tracking_env",
-    "use_container",
-]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from trackwright.application.exports import APPLICATION
+
+__all__ = sorted(APPLICATION)
+
+if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time __getattr__ loads them
+    from trackwright.application.container import (
+        Container as Container,
+    )
+    from trackwright.application.container import (
+        build_container as build_container,
+    )
+    from trackwright.application.seed.finding import (
+        find_mlflow_run as find_mlflow_run,
+    )
+    from trackwright.application.seed.finding import (
+        find_run_by_trial_id as find_run_by_trial_id,
+    )
+    from trackwright.application.seed.hashes import (
+        get_study_family_hash_from_run as get_study_family_hash_from_run,
+    )
+    from trackwright.application.seed.hashes import (
+        get_study_family_hash_from_tags as get_study_family_hash_from_tags,
+    )
+    from trackwright.application.seed.hashes import (
+        get_study_key_hash_from_run as get_study_key_hash_from_run,
+    )
+    from trackwright.application.seed.hashes import (
+        get_study_key_hash_from_tags as get_study_key_hash_from_tags,
+    )
+    from trackwright.application.seed.hashes import (
+        get_trial_key_hash_from_run as get_trial_key_hash_from_run,
+    )
+    from trackwright.application.seed.hashes import (
+        get_trial_key_hash_from_tags as get_trial_key_hash_from_tags,
+    )
+    from trackwright.application.seed.queries import (
+        find_best_run_by_metric as find_best_run_by_metric,
+    )
+    from trackwright.application.seed.queries import (
+        group_runs_by_variant as group_runs_by_variant,
+    )
+    from trackwright.application.seed.queries import (
+        query_runs_by_tags as query_runs_by_tags,
+    )
+    from trackwright.application.seed.retries import (
+        retry_with_backoff as retry_with_backoff,
+    )
+    from trackwright.application.seed.runs import (
+        create_child_run as create_child_run,
+    )
+    from trackwright.application.seed.runs import (
+        create_child_run_core as create_child_run_core,
+    )
+    from trackwright.application.seed.runs import (
+        create_run_safe as create_run_safe,
+    )
+    from trackwright.application.seed.runs import (
+        create_training_child_run as create_training_child_run,
+    )
+    from trackwright.application.seed.runs import (
+        create_training_mlflow_run as create_training_mlflow_run,
+    )
+    from trackwright.application.seed.runs import (
+        default_container as default_container,
+    )
+    from trackwright.application.seed.runs import (
+        get_or_create_experiment as get_or_create_experiment,
+    )
+    from trackwright.application.seed.runs import (
+        resolve_experiment_id as resolve_experiment_id,
+    )
+    from trackwright.application.seed.runs import (
+        setup_mlflow_tracking_env as setup_mlflow_tracking_env,
+    )
+    from trackwright.application.seed.runs import (
+        use_container as use_container,
+    )
+    from trackwright.application.seed.training import (
+        add_training_tags as add_training_tags,
+    )
+    from trackwright.application.seed.training import (
+        add_training_tags_with_lineage as add_training_tags_with_lineage,
+    )
+    from trackwright.application.seed.training import (
+        apply_lineage_tags as apply_lineage_tags,
+    )
+    from trackwright.application.seed.training import (
+        build_training_run_name_with_fallback as build_training_run_name_with_fallback,
+    )
+    from trackwright.application.seed.training import (
+        get_mlflow_run_url as get_mlflow_run_url,
+    )
+    from trackwright.application.seed.training import (
+        log_artifact_safe as log_artifact_safe,
+    )
+    from trackwright.application.seed.training import (
+        log_artifacts_safe as log_artifacts_safe,
+    )
+    from trackwright.application.settings import (
+        TrackwrightSettings as TrackwrightSettings,
+    )
+    from trackwright.application.use_cases.artifacts import (
+        get_mlflow_run_id as get_mlflow_run_id,
+    )
+    from trackwright.application.use_cases.run_creation import (
+        RunCreation as RunCreation,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = APPLICATION.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -14,9 +15,13 @@ from trackwright.application import TrackwrightSettings, build_container
 from trackwright.domain.uris import redacted_uri
 
 
-def _run(code: str) -> str:
+def _run(code: str, cwd: Path | None = None) -> str:
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
     )
     return result.stdout.strip()
 
@@ -24,11 +29,46 @@ def _run(code: str) -> str:
 def test_importing_the_library_does_not_import_mlflow() -> None:
     out = _run(
         """
-        import sys, application, domain, adapters.memory, adapters.yaml_config
+        import sys, trackwright, trackwright.application, trackwright.domain
+        import trackwright.adapters.memory, trackwright.adapters.yaml_config
+        trackwright.build_container, trackwright.use_container, trackwright.InMemoryTracking
         print('mlflow' in sys.modules)
         """
     )
     assert out == "False"
+
+
+def test_importing_the_front_door_loads_neither_the_container_library_nor_pydantic() -> None:
+    out = _run(
+        """
+        import sys, trackwright, trackwright.application
+        print(sorted(m for m in ("dependency_injector", "pydantic", "mlflow") if m in sys.modules))
+        """
+    )
+    assert out == "[]"
+
+
+def test_no_top_level_domain_adapters_or_application_outside_the_repository(
+    tmp_path: Path,
+) -> None:
+    out = _run(
+        """
+        import importlib.util as u
+        print([n for n in ("domain", "adapters", "application") if u.find_spec(n)])
+        """,
+        cwd=tmp_path,
+    )
+    assert out == "[]"
+
+
+def test_every_exported_name_resolves_from_both_front_doors() -> None:
+    import trackwright
+    import trackwright.application as application
+
+    assert [n for n in trackwright.__all__ if getattr(trackwright, n, None) is None] == []
+    assert [n for n in application.__all__ if getattr(application, n, None) is None] == []
+    with pytest.raises(AttributeError):
+        trackwright.no_such_name  # noqa: B018
 
 
 def test_a_memory_container_creates_runs_without_importing_mlflow() -> None:
@@ -38,7 +78,7 @@ def test_a_memory_container_creates_runs_without_importing_mlflow() -> None:
         from trackwright.application import TrackwrightSettings, build_container
         c = build_container(TrackwrightSettings(backend="memory"))
         run = c.runs().create_standalone("e", "r")
-        print(type(c.tracking()).__name__, run.status.value, 'mlflow' in sys.modules)
+        print(type(c.backend()).__name__, run.status.value, 'mlflow' in sys.modules)
         """
     )
     assert out == "InMemoryTracking RUNNING False"
@@ -54,13 +94,30 @@ def test_settings_come_from_the_environment() -> None:
 
 def test_an_unknown_backend_is_a_validation_error() -> None:
     with pytest.raises(ValidationError):
-        TrackwrightSettings(backend="postgres")  # type: ignore[arg-type]
+        TrackwrightSettings(backend="postgres")
+
+
+def test_tracking_is_the_retried_backend_and_backend_the_bare_one() -> None:
+    container = build_container(TrackwrightSettings(backend="memory"))
+    assert isinstance(container.backend(), InMemoryTracking)
+    assert type(container.tracking()).__name__ == "RetryingTracking"
+
+
+def test_lineage_and_trackers_come_from_the_container() -> None:
+    import trackwright
+
+    container = build_container(TrackwrightSettings(backend="memory"))
+    experiment_id = container.experiments().get_or_create("e")
+    context = trackwright.StageContext(kind=trackwright.RunKind.SWEEP, model="m")
+    assert isinstance(container.sweep_tracker(experiment_id, context), trackwright.SweepTracker)
+    assert isinstance(container.model_stages(experiment_id), trackwright.ModelStages)
+    assert isinstance(container.lineage(), trackwright.LineageQuery)
 
 
 def test_services_are_singletons_and_the_tracking_provider_can_be_overridden() -> None:
     container = build_container(TrackwrightSettings(backend="memory"))
     fake = InMemoryTracking()
-    container.tracking.override(fake)
+    container.backend.override(fake)
     assert container.runs() is container.runs()
     container.runs().create_standalone("e", "r")
     assert fake.calls["create_run"] == 1
@@ -80,7 +137,7 @@ def test_services_are_created_once_under_concurrent_first_use() -> None:
 
     def first_use() -> None:
         barrier.wait()
-        seen.extend([id(container.runs()), id(container.tracking())])
+        seen.extend([id(container.runs()), id(container.backend())])
 
     threads = [threading.Thread(target=first_use) for _ in range(8)]
     for thread in threads:
@@ -88,18 +145,3 @@ def test_services_are_created_once_under_concurrent_first_use() -> None:
     for thread in threads:
         thread.join()
     assert len(set(seen)) == 2
-
-
-def test_a_bound_container_wins_over_a_tracking_uri_argument() -> None:
-    from trackwright.application import create_child_run_core, use_container
-
-    container = build_container(TrackwrightSettings(backend="memory"))
-    fake = InMemoryTracking()
-    container.tracking.override(fake)
-    use_container(container)
-    try:
-        parent = container.runs().create_standalone("e", "sweep")
-        run_id, _ = create_child_run_core(parent.run_id, "t", tracking_uri="sqlite:///elsewhere.db")
-    finally:
-        use_container(None)
-    assert fake.get_run(run_id).parent_run_id == parent.run_id
