@@ -1,14 +1,17 @@
 """The seed-compatible functions: the original names and argument shapes, over a container.
 
-They bind to a default container configured from the environment (``MLFLOW_TRACKING_URI``);
-a ``tracking_uri`` argument selects a container for that store, so experiment resolution
-and run creation always use the same client (the original mixed them, W-30). Use
-``use_container`` to point them at another container (tests: one on the fake).
+Each call finds its store the way the original helpers did, at every call: an explicit
+``tracking_uri`` argument, else the container bound with ``use_container``, else MLflow's
+current tracking URI (``mlflow.set_tracking_uri``; read only when mlflow is already
+imported, never imported for this), else the environment (``MLFLOW_TRACKING_URI``,
+``TRACKWRIGHT_*``). One container per store, so experiment resolution and run creation
+always use the same client (the original mixed them, W-30 in docs/weaknesses.md).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,39 +26,43 @@ from trackwright.domain.tags.keys import RESERVED_KEYS
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
-_default: Container | None = None
-_by_uri: dict[str, Container] = {}
-_bound = False
+_bound: Container | None = None
+_by_uri: dict[str | None, Container] = {}
 _PARENT_TAG = "mlflow.parentRunId"
 
 
 def use_container(container: Container | None) -> None:
-    """Bind the seed functions to ``container`` (None: rebuild from the environment).
+    """Bind the seed functions to ``container`` (None: find the store at every call again).
 
-    While a container is bound, every seed function uses it, whatever ``tracking_uri``
-    a call passes: a test that bound a container on the fake never reaches a real store.
+    While a container is bound, seed calls without an explicit ``tracking_uri`` use it,
+    whatever MLflow's current tracking URI or the environment say. Bind the container
+    your trackers use once, and the seed functions, trackers and CLI agree on the store.
     """
-    global _default, _bound
+    global _bound
     with _lock:
-        _default = container
-        _bound = container is not None
+        _bound = container
         _by_uri.clear()
 
 
+def _mlflow_current_uri() -> str | None:
+    """MLflow's current tracking URI when the application has imported mlflow already."""
+    mlflow = sys.modules.get("mlflow")
+    get_uri = getattr(mlflow, "get_tracking_uri", None)
+    return str(get_uri()) if callable(get_uri) else None
+
+
 def default_container(tracking_uri: str | None = None) -> Container:
-    """The container the seed functions use for ``tracking_uri`` (None: the default one)."""
-    global _default
+    """The container a seed call uses: see the module docstring for the order."""
     with _lock:
-        if _default is None:
-            _default = build_container()
-        if _bound or tracking_uri is None or tracking_uri == _default.config.tracking_uri():
-            return _default
-        if tracking_uri not in _by_uri:
-            settings = TrackwrightSettings.from_env().model_copy(
-                update={"tracking_uri": tracking_uri}
-            )
-            _by_uri[tracking_uri] = build_container(settings)
-        return _by_uri[tracking_uri]
+        if tracking_uri is None and _bound is not None:
+            return _bound
+        settings = TrackwrightSettings.from_env()
+        uri = tracking_uri
+        if uri is None and settings.backend == "mlflow":
+            uri = _mlflow_current_uri() or settings.tracking_uri
+        if uri not in _by_uri:
+            _by_uri[uri] = build_container(settings.model_copy(update={"tracking_uri": uri}))
+        return _by_uri[uri]
 
 
 def create_child_run_core(
