@@ -4,13 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint typecheck unit clean
+# The oldest MLflow the declared range (mlflow>=3.5,<4) admits, proven by its own test leg.
+# MLflow 3.5.0 itself needs sqlalchemy<2.1 (2.1 changed an API its store uses).
+OLDEST_MLFLOW := 3.5.0
+OLD_VENV := .venv-mlflow-$(OLDEST_MLFLOW)
+OLD_STAMP := $(OLD_VENV)/.installed
+# The oldest leg: the port contract suite (every backend but the live servers), the property
+# tests (fake vs MLflow), the CLI, the seed functions' store selection and the finder on MLflow.
+OLDEST_TESTS := tests/contract tests/property tests/cli tests/integration
+
+.PHONY: test test-oldest demo lint typecheck unit clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
+
+$(OLD_STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(OLD_VENV)
+	$(OLD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(OLD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' \
+		'mlflow==$(OLDEST_MLFLOW)' 'sqlalchemy<2.1'
+	touch $(OLD_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -25,6 +41,11 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(BIN)/pytest -q
+	$(MAKE) test-oldest
+
+test-oldest: $(OLD_STAMP)
+	$(OLD_VENV)/bin/python -c "import mlflow; print('MLflow', mlflow.__version__)"
+	$(OLD_VENV)/bin/pytest -q -p no:cacheprovider -m "not server and not postgres" $(OLDEST_TESTS)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q -m "not sqlite"
@@ -33,4 +54,4 @@ demo: $(STAMP)
 	$(BIN)/trackwright demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OLD_VENV) .pytest_cache .mypy_cache .ruff_cache build
