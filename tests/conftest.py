@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from trackwright.adapters.memory import InMemoryTracking
+from trackwright.adapters.memory.run_index import InMemoryRunIndex
+from trackwright.adapters.memory.version_counter import InMemoryVersionCounter
 from trackwright.application import Container, TrackwrightSettings, build_container, use_container
 from trackwright.domain.ports import TrackingPort
 
@@ -68,8 +70,13 @@ def tracking(request: pytest.FixtureRequest) -> TrackingPort:
 def container(tracking: TrackingPort) -> Iterator[Container]:
     """A fresh container whose tracking provider is the backend under test."""
     # one process: the sweep's settle window (docs/distributed-sweeps.md) only costs time here
-    built = build_container(TrackwrightSettings(backend="memory", sweep_settle_seconds=0.05))
+    on_mlflow = not isinstance(tracking, InMemoryTracking)
+    backend = "mlflow" if on_mlflow else "memory"
+    built = build_container(TrackwrightSettings(backend=backend, sweep_settle_seconds=0.05))
     built.backend.override(tracking)
+    if on_mlflow:  # the local index and counter stay in memory, per test
+        built.run_index.override(InMemoryRunIndex())
+        built.version_counter.override(InMemoryVersionCounter())
     use_container(built)
     yield built
     use_container(None)

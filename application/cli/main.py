@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -51,6 +52,7 @@ def main(ctx: click.Context, tracking_uri: str, as_json: bool, verbose: bool) ->
     cannot run as asked.
     """
     quiet_library_logs(verbose)
+    ctx.call_on_close(lambda: logging.disable(logging.NOTSET))  # in-process callers get it back
     creates = ctx.invoked_subcommand == "demo"
     ctx.obj = Session(tracking_uri, as_json, creates_store=creates, verbose=verbose)
 

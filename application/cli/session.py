@@ -145,6 +145,9 @@ def quiet_library_logs(verbose: bool) -> None:
     handler that drops them keeps retry warnings off the terminal.
     """
     root = logging.getLogger()
+    # Some MLflow versions (3.5) log their store migrations at INFO through alembic's own
+    # stderr handler, whatever the logger levels: without --verbose, no record is emitted.
+    logging.disable(logging.NOTSET if verbose else logging.WARNING)
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     elif not root.handlers:

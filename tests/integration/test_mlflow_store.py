@@ -81,10 +81,11 @@ def test_default_uri_is_mlflows_own_default(
 
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.chdir(tmp_path)
+    import mlflow
+
     tracking = MlflowTracking()
-    assert tracking.tracking_uri.startswith("sqlite:") and tracking.tracking_uri.endswith(
-        "mlflow.db"
-    )
+    # sqlite:///mlflow.db on the newest MLflow; a ./mlruns file store on MLflow 3.5
+    assert tracking.tracking_uri == mlflow.get_tracking_uri()
 
 
 def test_an_unreachable_server_is_a_tracking_unavailable_error(
