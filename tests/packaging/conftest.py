@@ -8,6 +8,7 @@ project's own pip. Nothing is downloaded.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -51,24 +52,13 @@ class ScratchVenv:
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """trackwright's wheel, built from this checkout without build isolation."""
+    """trackwright's wheel, built from a copy of this checkout without build isolation."""
+    source = tmp_path_factory.mktemp("source") / "trackwright"
+    skip = shutil.ignore_patterns(".*", "build", "*.egg-info", "__pycache__", "tests", "benchmarks")
+    shutil.copytree(ROOT, source, ignore=skip)
     out = tmp_path_factory.mktemp("dist")
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "--no-index",
-            "-w",
-            out,
-            ROOT,
-        ],
-        ROOT,
-    )
+    pip = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+    run([*pip, "--no-index", "-w", out, source], source)
     return next(out.glob("trackwright-*.whl"))
 
 
