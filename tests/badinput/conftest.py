@@ -75,7 +75,7 @@ def store(request: pytest.FixtureRequest) -> Iterator[Container]:
     if request.param == "sqlite":
         from trackwright.adapters.mlflow_store import MlflowTracking
 
-        built.tracking.override(MlflowTracking(request.getfixturevalue("sqlite_uri")))
+        built.backend.override(MlflowTracking(request.getfixturevalue("sqlite_uri")))
     use_container(built)
     yield built
     use_container(None)
