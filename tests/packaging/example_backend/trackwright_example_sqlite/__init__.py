@@ -29,6 +29,7 @@ from trackwright.adapters.memory.validation import (
 from trackwright.domain.errors import TrackingAlreadyExistsError, TrackingNotFoundError
 from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
+from trackwright.domain.values import check_text_values
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS experiments (
@@ -148,6 +149,7 @@ class SqliteRunsTracking:
         start_time: int | None = None,
     ) -> Run:
         """See ``TrackingPort``."""
+        check_text_values("tag", tags, "create_run")
         stored = dict(tags)
         tag_name = stored.get("mlflow.runName")
         if run_name and tag_name and run_name != tag_name:
