@@ -7,22 +7,9 @@ import socket
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-
-from trackwright.application.cli import main
+from click.testing import Result
 
 pytestmark = pytest.mark.sqlite
-
-
-@pytest.fixture
-def cli(sqlite_uri: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, uri: str = sqlite_uri) -> Result:
-        return runner.invoke(main, ["--tracking-uri", uri, *args], catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

@@ -8,23 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from trackwright.adapters.mlflow_store import MlflowTracking
-from trackwright.application.cli import main
 
 pytestmark = pytest.mark.sqlite
-
-
-@pytest.fixture
-def cli(sqlite_uri: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, uri: str = sqlite_uri) -> Result:
-        return runner.invoke(main, ["--tracking-uri", uri, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def _one_line(result: Result, code: int) -> str:
