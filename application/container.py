@@ -119,10 +119,12 @@ def _stage_runs(
     versioned_names: bool,
     lease: WorkerLease,
     settle_seconds: float,
+    params_delay: float,
 ) -> StageRuns:
     counter = versions if versioned_names else None
     stages = StageRuns(tracking, runs, finder, policy.registry, policy.azure_ml, counter, lease)
     stages.sweep_settle_seconds = settle_seconds
+    stages.trial_params_delay = params_delay
     return stages
 
 
@@ -179,6 +181,7 @@ class Container(containers.DeclarativeContainer):
         config.run_name_versions,
         lease,
         config.sweep_settle_seconds,
+        config.trial_params_delay,
     )
     lineage = providers.ThreadSafeSingleton(_lineage, tracking, tag_policy)
     sweep_tracker = providers.Factory(SweepTracker, stage_runs)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from trackwright.domain.distributed.convergence import DEFAULT_SETTLE_SECONDS
+from trackwright.domain.distributed.convergence import DEFAULT_PARAMS_DELAY, DEFAULT_SETTLE_SECONDS
 from trackwright.domain.distributed.leases import (
     DEFAULT_GRACE_PERIOD,
     DEFAULT_HEARTBEAT_INTERVAL,
@@ -43,7 +43,12 @@ class TrackwrightSettings(BaseModel):
             ``lease_settings()``: both positive, interval shorter than grace.
         sweep_settle_seconds: How long a worker that created a sweep run waits before
             checking it is the one all workers keep (default 1; env
-            ``TRACKWRIGHT_SWEEP_SETTLE``).
+            ``TRACKWRIGHT_SWEEP_SETTLE``); waited only when another worker holds a lease
+            in the experiment.
+        trial_params_delay: A trial's params are written with its next batch (its metrics,
+            its end), or at the latest this many seconds after they were given (default 1;
+            env ``TRACKWRIGHT_TRIAL_PARAMS_DELAY``; 0: at once). A long trial shows its
+            params while it runs; a short one costs no request for them alone.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -60,6 +65,7 @@ class TrackwrightSettings(BaseModel):
     heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL
     grace_period: float = DEFAULT_GRACE_PERIOD
     sweep_settle_seconds: float = DEFAULT_SETTLE_SECONDS
+    trial_params_delay: float = Field(default=DEFAULT_PARAMS_DELAY, ge=0, allow_inf_nan=False)
 
     def lease_settings(self) -> LeaseSettings:
         """The heartbeat interval and grace period, checked.
@@ -93,7 +99,8 @@ class TrackwrightSettings(BaseModel):
         ``TRACKWRIGHT_RETRY_MAX_WAIT`` tune the retries of tracking calls.
         ``TRACKWRIGHT_RUN_NAME_VERSIONS`` and ``TRACKWRIGHT_RUN_NAME_COUNTER`` turn on and
         place the run-name version counter. ``TRACKWRIGHT_HEARTBEAT_INTERVAL``,
-        ``TRACKWRIGHT_GRACE_PERIOD`` and ``TRACKWRIGHT_SWEEP_SETTLE`` tune leases and sweeps.
+        ``TRACKWRIGHT_GRACE_PERIOD``, ``TRACKWRIGHT_SWEEP_SETTLE`` and
+        ``TRACKWRIGHT_TRIAL_PARAMS_DELAY`` tune leases, sweeps and trials.
         """
         env = os.environ if environ is None else environ
         return cls.model_validate(
@@ -112,5 +119,8 @@ class TrackwrightSettings(BaseModel):
                 ),
                 "grace_period": env.get("TRACKWRIGHT_GRACE_PERIOD", DEFAULT_GRACE_PERIOD),
                 "sweep_settle_seconds": env.get("TRACKWRIGHT_SWEEP_SETTLE", DEFAULT_SETTLE_SECONDS),
+                "trial_params_delay": env.get(
+                    "TRACKWRIGHT_TRIAL_PARAMS_DELAY", DEFAULT_PARAMS_DELAY
+                ),
             }
         )

@@ -53,16 +53,25 @@ class LeaseReaper:
 
         One search when no lease has expired. ``own`` (this worker's lease run) is skipped.
         """
+        return self.scan(experiment_ids, own)[0]
+
+    def scan(self, experiment_ids: Sequence[str], own: str | None = None) -> tuple[list[str], int]:
+        """``reap``, also counting the other workers' RUNNING lease runs the search saw.
+
+        The count includes expired leases (reaped now): a sweep creator that sees none
+        knows no other worker was there when its sweep run already existed.
+        """
         query = RunQuery(
             experiment_ids=tuple(experiment_ids),
             tags={self._tags.run_type: LEASE_RUN_TYPE},
             statuses=_RUNNING,
         )
         ended: list[str] = []
-        for lease in self._tracking.search_runs(query).runs:
-            if lease.run_id != own and self.expired(lease):
+        others = [r for r in self._tracking.search_runs(query).runs if r.run_id != own]
+        for lease in others:
+            if self.expired(lease):
                 ended += self.reap_lease(lease.run_id, experiment_ids)
-        return ended
+        return ended, len(others)
 
     def expired(self, lease: Run | None) -> bool:
         """Whether this lease run's worker is gone (see ``domain.distributed.leases``)."""

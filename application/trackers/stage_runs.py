@@ -28,7 +28,7 @@ from trackwright.application.trackers.takeover import take_over, wait_for_live_o
 from trackwright.application.use_cases.lifecycle import ended_by_outcome
 from trackwright.application.use_cases.lineage_query import moved_links
 from trackwright.application.use_cases.run_creation import RunCreation
-from trackwright.domain.distributed.convergence import DEFAULT_SETTLE_SECONDS
+from trackwright.domain.distributed.convergence import DEFAULT_PARAMS_DELAY, DEFAULT_SETTLE_SECONDS
 from trackwright.domain.finding.finder import RunFinder
 from trackwright.domain.finding.lookup import FindRequest
 from trackwright.domain.identity import run_key, run_key_hash
@@ -83,6 +83,7 @@ class StageRuns:
         self._versions = versions
         self.lease = lease or WorkerLease(tracking, registry)
         self.sweep_settle_seconds = DEFAULT_SETTLE_SECONDS
+        self.trial_params_delay = DEFAULT_PARAMS_DELAY
         self._tracking = tracking
         self._runs = runs
         self._finder = finder
@@ -140,10 +141,12 @@ class StageRuns:
             self._finder.remember(key_hash, run.ref)
         return StageRun(run)
 
-    def create_shared(self, ctx: StageContext, experiment_id: str) -> Run:
+    def create_shared(
+        self, ctx: StageContext, experiment_id: str, extra_tags: Mapping[str, str]
+    ) -> Run:
         """Create the run of ``ctx`` bound to no lease (a sweep: its members keep it)."""
         key_hash = run_key_hash(run_key(ctx.kind, ctx))
-        tags = self._builder.tags(ctx, key_hash)
+        tags = {**self._builder.tags(ctx, key_hash), **extra_tags}
         return self._runs.create_in_experiment(experiment_id, self._name(ctx), tags=tags)
 
     def _existing(
@@ -216,4 +219,4 @@ class StageRuns:
 
     def reap(self, experiment_id: str) -> list[str]:
         """End the runs of expired leases in this experiment now (the heartbeat does it too)."""
-        return self.lease.reaper.reap((experiment_id,), own=self.lease.lease_run_id)
+        return self.lease.reaper.reap((experiment_id,), own=self.lease.run_in(experiment_id))

@@ -57,6 +57,12 @@ class SweepScope:
                 self._membership.join(self.stage.run)
                 self._joined = True
 
+    def _adopt(self) -> None:
+        """This worker created the sweep run as a member: count this scope in it."""
+        with self._lock:
+            self._membership.adopt(self.stage.run)
+            self._joined = True
+
     def _leave(self, exc: BaseException | None) -> None:
         if self._joined:
             self._membership.leave(self.stage.run, exc)
@@ -90,20 +96,22 @@ class SweepScope:
         *,
         pruned: Pruned = (),
     ) -> Iterator[TrialScope]:
-        """Open trial ``number`` with its params logged in one batch.
+        """Open trial ``number``; its ``hyperparameters`` go out with its next batch.
 
-        Without ``hyperparameters`` (define-by-run), the trial is keyed by its number alone
-        and its params are logged as they are sampled (``TrialScope.log_params``), folded
-        into the trial's next batch. Exceptions of the tracker's ``pruned`` types end it
+        Params wait at most ``trial_params_delay`` seconds for the trial's next batch
+        (its metrics, its end) before they are written alone (``TrialScope``). Without
+        ``hyperparameters`` (define-by-run), the trial is keyed by its number alone and its
+        params are logged as they are sampled (``TrialScope.log_params``), the same way.
+        Exceptions of the tracker's ``pruned`` types end it
         as pruned (FINISHED, ``code.trial.state=pruned``), and so do those of ``pruned``;
         others as failed.
         """
         ctx = self._trial_context(number, hyperparameters)
         stage = self._open(ctx)
         with self._stages.scoped(stage, (*self._pruned, *pruned)):
-            if not stage.completed and hyperparameters:
-                self._stages.tracking.log_batch(stage.run_id, params=as_params(hyperparameters))
             scope = TrialScope(self._stages, ctx, stage, self._pruned)
+            if hyperparameters:
+                scope.log_params(hyperparameters)
             try:
                 yield scope
             except BaseException:
@@ -200,13 +208,15 @@ class SweepTracker:
             study_family_hash=study_family_hash,
             study_name=study_name,
         )
-        stage, known = self._join.open(ctx, self._experiment_id)
+        stage, known, member = self._join.open(ctx, self._experiment_id)
         scope = SweepScope(self._stages, ctx, stage, known, self._membership, self._pruned)
-        if not stage.completed:
-            scope._join()
-            if params and not stage.resumed:
-                self._stages.tracking.log_batch(stage.run_id, params=as_params(params))
+        if member:
+            scope._adopt()
         try:
+            if not stage.completed:
+                scope._join()
+                if params and not stage.resumed:
+                    self._stages.tracking.log_batch(stage.run_id, params=as_params(params))
             yield scope
         except BaseException as exc:
             scope._leave(exc)

@@ -1,10 +1,15 @@
 """Joining the one sweep of a study: convergence, the children read, membership.
 
 ``SweepJoin.open`` finds or creates the sweep run (docs/distributed-sweeps.md):
-1. one search for active sweep runs with the study's run key; if any, attach to the winner;
-2. otherwise create one, wait the settle window, search again; a creator whose run is not
-   the winner deletes it and attaches to the winner;
-3. attaching to a run that existed reads its children (trials and refit) in one paged
+1. one search for active sweep runs with the study's run key; if any, attach to the winner
+   (nothing written: re-running a finished sweep writes nothing);
+2. otherwise hold the worker's lease (its lease run exists from now on), search again, and
+   create the sweep run with this worker already listed as a member;
+3. one search of the experiment's RUNNING lease runs (it is also the lease check): if no
+   other worker holds a lease, no other worker can have missed this sweep run, and it is
+   kept at once. Otherwise wait the settle window, search the sweeps again, and keep the
+   winner; a creator whose run lost deletes it and attaches to the winner;
+4. attaching to a run that existed reads its children (trials and refit) in one paged
    search, so no trial or refit needs a lookup of its own.
 
 ``SweepMembership`` records which workers are in the sweep: a worker joins (tag
@@ -43,20 +48,48 @@ class SweepJoin:
         self._stages, self._settle = stages, settle_seconds
         self._key_tag = stages.registry.key("grouping", "run_key_hash")
 
-    def open(self, ctx: StageContext, experiment_id: str) -> tuple[StageRun, dict[str, Run]]:
-        """The sweep run and its children by run-key hash (empty for a sweep just made)."""
+    def open(self, ctx: StageContext, experiment_id: str) -> tuple[StageRun, dict[str, Run], bool]:
+        """The sweep run, its children by run-key hash, and whether this worker is a member.
+
+        Children are empty for a sweep just made. A member (True) created the sweep run
+        listed in it and holds its lease for it: ``SweepMembership.adopt`` takes that hold.
+        """
         key_hash = run_key_hash(run_key(ctx.kind, ctx))
         found = winner(self._sweeps(experiment_id, key_hash))
         if found is not None:
-            return self._attach(found)
-        mine = self._stages.create_shared(ctx, experiment_id)
+            return (*self._attach(found), False)
+        lease = self._stages.lease
+        with lease.convergence_lock:  # threads of one worker: one creator, the rest attach
+            lease.hold(experiment_id, check=False)
+            try:
+                created = self._create(ctx, experiment_id, key_hash)
+            except BaseException:
+                lease.release()
+                raise
+        if created is not None:
+            return StageRun(created), {}, True
+        lease.release()  # another worker's sweep run won: this worker joins it later
+        found = winner(self._sweeps(experiment_id, key_hash))
+        if found is None:  # the winner was deleted meanwhile: start over
+            return self.open(ctx, experiment_id)
+        return (*self._attach(found), False)
+
+    def _create(self, ctx: StageContext, experiment_id: str, key_hash: str) -> Run | None:
+        """Create the sweep run and keep it, or None when another one wins."""
+        lease = self._stages.lease
+        if winner(self._sweeps(experiment_id, key_hash)) is not None:
+            return None  # created since the first search
+        member = {lease.tags.member_key(lease.worker_id): str(lease.run_in(experiment_id))}
+        mine = self._stages.create_shared(ctx, experiment_id, member)
+        if lease.check_experiment(experiment_id) == 0:
+            return mine  # no other worker holds a lease: everyone else will find this run
         time.sleep(self._settle)
         best = winner([*self._sweeps(experiment_id, key_hash), mine]) or mine
         if best.run_id == mine.run_id:
-            return StageRun(mine), {}
+            return mine
         logger.info("sweep run %s lost to %s; deleting it", mine.run_id, best.run_id)
         self._stages.tracking.delete_run(mine.run_id)
-        return self._attach(best)
+        return None
 
     def _sweeps(self, experiment_id: str, key_hash: str) -> tuple[Run, ...]:
         query = RunQuery(experiment_ids=(experiment_id,), tags={self._key_tag: key_hash})
@@ -81,6 +114,11 @@ class SweepMembership:
         self._counts: Counter[str] = Counter()
         self._lock = threading.RLock()
 
+    def adopt(self, sweep: Run) -> None:
+        """Count one scope in a sweep this worker created as a member (its hold taken)."""
+        with self._lock:
+            self._counts[sweep.run_id] += 1
+
     def join(self, sweep: Run) -> None:
         """Count one more scope in ``sweep``; the first joins it and reopens it if ended.
 
@@ -101,7 +139,8 @@ class SweepMembership:
         tracking, tags = self._stages.tracking, self._lease.tags
         current = tracking.get_run(sweep.run_id)
         alive, dead = self._members(current.tags)
-        batch = {tags.member_key(self._lease.worker_id): str(self._lease.lease_run_id)}
+        lease = str(self._lease.run_in(sweep.experiment_id))
+        batch = {tags.member_key(self._lease.worker_id): lease}
         batch.update(dict.fromkeys(dead, LEFT))  # dead members will never say so themselves
         if current.status is RunStatus.RUNNING and self._orphaned(current, alive, dead):
             batch[tags.interrupted] = "true"
@@ -147,18 +186,14 @@ class SweepMembership:
         tracking, tags = self._stages.tracking, self._lease.tags
         tracking.log_batch(sweep.run_id, tags={tags.member_key(self._lease.worker_id): LEFT})
         current = tracking.get_run(sweep.run_id)
-        if self._others_alive(current.tags):
+        alive, dead = self._members(current.tags)
+        if alive:
             logger.info("left sweep %s; other workers still run it", sweep.run_id)
             return
-        self._lease.reaper.reap((sweep.experiment_id,), own=self._lease.lease_run_id)
+        if dead:  # their runs end first (nobody else was ever in: nothing to check)
+            own = self._lease.run_in(sweep.experiment_id)
+            self._lease.reaper.reap((sweep.experiment_id,), own=own)
         end_with(tracking, sweep.run_id, outcome_of(exc, self._stages.registry))
-
-    def _others_alive(self, sweep_tags: Mapping[str, str]) -> bool:
-        prefix = self._lease.tags.member_prefix + "."
-        mine = self._lease.tags.member_key(self._lease.worker_id)
-        reaper = self._lease.reaper
-        leases = [v for k, v in sweep_tags.items() if k.startswith(prefix) and k != mine]
-        return any(not reaper.expired(reaper.lease(v)) for v in leases if v != LEFT)
 
 
 _MEMBERSHIPS: weakref.WeakKeyDictionary[WorkerLease, SweepMembership] = weakref.WeakKeyDictionary()

@@ -34,7 +34,7 @@ def wait_for_live_owner(tracking: TrackingPort, lease: WorkerLease, run: Run) ->
     ends meanwhile (its owner finished it).
     """
     owner = run.tags.get(lease.tags.lease_run_id)
-    if run.status is not RunStatus.RUNNING or not owner or owner == lease.lease_run_id:
+    if run.status is not RunStatus.RUNNING or not owner or lease.owns(owner):
         return run
     settings, reaper = lease.settings, lease.reaper
     deadline = time.monotonic() + settings.grace_period + settings.heartbeat_interval

@@ -27,9 +27,12 @@ def as_params(values: Mapping[str, Any]) -> dict[str, str]:
 class TrialScope:
     """One HPO trial: its run, its folds, its cross-validated metrics.
 
-    Params given to ``log_params`` (define-by-run: sampled while the trial runs) wait in a
-    buffer and go out with the trial's next batch (``log_metrics``, ``log_cv``, a fold
-    opening, or the end of the trial): as few batches as possible, none lost.
+    Params (the trial's hyper-parameters, and those given to ``log_params`` while it runs:
+    define-by-run) wait in a buffer and go out with the trial's next batch (``log_metrics``,
+    ``log_cv``, the end of the trial), or alone once they have waited ``params_delay``
+    seconds (``StageRuns.trial_params_delay``): a long trial shows its params while it
+    runs, a short one pays no request for them. None are lost: a background write that
+    fails puts them back, and the trial's end writes them or raises.
     """
 
     def __init__(
@@ -42,7 +45,9 @@ class TrialScope:
         self._stages, self.context, self.stage, self._pruned = stages, ctx, stage, pruned
         self._pending: dict[str, str] = {}
         self._folds: dict[str, Run] | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the buffer and the timer
+        self._writing = threading.Lock()  # one params write at a time, in order
+        self._timer: threading.Timer | None = None
 
     @property
     def run_id(self) -> str:
@@ -50,21 +55,53 @@ class TrialScope:
         return self.stage.run_id
 
     def log_params(self, params: Mapping[str, Any]) -> None:
-        """Add params sampled so far; they are written with the trial's next batch."""
-        if not self.stage.completed:
-            with self._lock:
-                self._pending.update(as_params(params))
+        """Add params; they are written with the trial's next batch, or after the delay."""
+        if self.stage.completed:
+            return
+        delay = self._stages.trial_params_delay
+        with self._lock:
+            self._pending.update(as_params(params))
+            if delay > 0 and self._timer is None and self._pending:
+                self._timer = threading.Timer(delay, self._write_in_background)
+                self._timer.daemon = True
+                self._timer.start()
+        if delay <= 0:
+            self.flush()
 
     def _take_pending(self) -> dict[str, str]:
         with self._lock:
             pending, self._pending = self._pending, {}
+            timer, self._timer = self._timer, None
+        if timer is not None and timer is not threading.current_thread():
+            timer.cancel()
         return pending
+
+    def _write_in_background(self) -> None:
+        """The delay ran out before the trial's next batch: write the params alone."""
+        with self._writing:
+            pending = self._take_pending()
+            if not pending:
+                return
+            try:
+                self._stages.tracking.log_batch(self.run_id, params=pending)
+            except TrackingError as exc:  # the trial's next batch or its end tries again
+                self._put_back(pending)
+                logger.warning("params of trial run %s not written yet: %s", self.run_id, exc)
+            except BaseException:
+                self._put_back(pending)
+                raise
+
+    def _put_back(self, pending: dict[str, str]) -> None:
+        """Params whose write failed wait again (newer values of a key win)."""
+        with self._lock:
+            self._pending = {**pending, **self._pending}
 
     def flush(self) -> None:
         """Write params still waiting in the buffer (one batch; nothing if none wait)."""
-        pending = self._take_pending()
-        if pending:
-            self._stages.tracking.log_batch(self.run_id, params=pending)
+        with self._writing:
+            pending = self._take_pending()
+            if pending:
+                self._stages.tracking.log_batch(self.run_id, params=pending)
 
     def flush_quietly(self) -> None:
         """``flush`` when the trial is failing: a backend error is logged, not raised."""
@@ -76,8 +113,13 @@ class TrialScope:
     def log_metrics(self, metrics: Sequence[Metric]) -> None:
         """Log metrics (with any waiting params) in one batch."""
         if not self.stage.completed:
-            pending = self._take_pending()
-            self._stages.tracking.log_batch(self.run_id, params=pending, metrics=metrics)
+            with self._writing:
+                pending = self._take_pending()
+                try:
+                    self._stages.tracking.log_batch(self.run_id, params=pending, metrics=metrics)
+                except BaseException:
+                    self._put_back(pending)  # the trial's end tries them again
+                    raise
 
     def _known_folds(self) -> dict[str, Run] | None:
         """Folds of an earlier attempt (one search, only for a resumed unfinished trial)."""
@@ -95,7 +137,6 @@ class TrialScope:
     @contextmanager
     def fold(self, fold_idx: int) -> Iterator[StageRun]:
         """Open fold ``fold_idx`` as a child of this trial, with the trial's identity tags."""
-        self.flush()
         ctx = self.context.evolve(kind=RunKind.FOLD, fold_idx=fold_idx)
         stage = self._stages.open(
             ctx, self.stage.run.experiment_id, self.stage.ref, known=self._known_folds()

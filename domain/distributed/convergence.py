@@ -18,6 +18,9 @@ from trackwright.domain.model import LifecycleStage, Run
 
 STUDY_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 DEFAULT_SETTLE_SECONDS = 1.0
+# The sweep's other timing default: a trial's params wait at most this long for the trial's
+# next batch before they are written alone (application.trackers.trial.TrialScope).
+DEFAULT_PARAMS_DELAY = 1.0
 
 
 def checked_study_key(value: object) -> str:

@@ -132,3 +132,23 @@ def test_a_restarted_worker_takes_over_the_trial_of_an_expired_lease_without_a_d
     run = fake.get_run(trial_id)
     assert held and run.status is RunStatus.FINISHED and run.tags["code.interrupted"] == "true"
     assert len(runs_of(fake, experiment_id, "trial")) == 1
+
+
+def test_a_worker_in_two_experiments_holds_a_lease_in_each_and_is_reaped_in_each() -> None:
+    fake, first = shared_fake()
+    second = fake.create_experiment("training")
+    dead, survivor = worker(fake), worker(fake)
+    held, trial_id, fold_id = _open_trial_and_fold(dead, first)
+    held_too, other_trial, other_fold = _open_trial_and_fold(dead, second)
+    lease = dead.stage_runs().lease
+    leases = {first: lease.run_in(first), second: lease.run_in(second)}
+    assert [r.run_id for r in runs_of(fake, first, "lease")] == [leases[first]]
+    assert [r.run_id for r in runs_of(fake, second, "lease")] == [leases[second]]
+    assert fake.get_run(other_trial).tags["code.lease.run_id"] == leases[second]
+    time.sleep(0.7)  # alive: both leases beat
+    assert survivor.stage_runs().reap(second) == []
+    _die(dead)
+    time.sleep(0.7)
+    assert held and held_too
+    assert set(survivor.stage_runs().reap(second)) == {other_trial, other_fold}
+    assert set(survivor.stage_runs().reap(first)) == {trial_id, fold_id}
