@@ -8,8 +8,8 @@
 2. The same 100,000 runs in MLflow's sqlite store (rows inserted as ``create_run`` writes
    them) and the same query through ``MlflowTracking.search_runs``.
 3. A sweep of 400 trials x 3 folds through the stage trackers on the fake, then the same
-   sweep again (every run found by its key): wall time of each (one worker, so the
-   sweep's settle wait for competing workers is set to 0: it would add a fixed 2 s sleep).
+   sweep again (every run found by its key): wall time of each (one worker, default
+   settings: alone in the experiment, it does not wait the sweep's settle window).
 
 Run: ``.venv/bin/python benchmarks/fake_scale.py [runs] [trials]`` (prints; no assertions).
 """
@@ -117,7 +117,7 @@ def sweep(container_memory: object, trials: int) -> float:
     experiment_id = container.experiments().get_or_create("bench-rerun")  # type: ignore[attr-defined]
     base = StageContext(kind=RunKind.SWEEP, model="bert")
     stages = container.stage_runs()  # type: ignore[attr-defined]
-    tracker = SweepTracker(stages, experiment_id, base, settle_seconds=0)
+    tracker = SweepTracker(stages, experiment_id, base)
     tracking = container.tracking()  # type: ignore[attr-defined]
     started = time.perf_counter()
     with tracker.sweep("s" * 64) as scope:

@@ -129,6 +129,7 @@ class FaultyProxy:
 class _ProxyHandler(BaseHTTPRequestHandler):
     server: FaultyProxy  # type: ignore[assignment]
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes (see counting_proxy)
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet."""
