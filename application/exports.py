@@ -61,13 +61,14 @@ SEED_FUNCTIONS: dict[str, str] = {
             "create_run_safe",
             "create_training_child_run",
             "create_training_mlflow_run",
-            "default_container",
             "get_or_create_experiment",
             "resolve_experiment_id",
-            "setup_mlflow_tracking_env",
-            "use_container",
         ],
         f"{_SEED}.runs",
+    ),
+    **dict.fromkeys(
+        ["default_container", "setup_mlflow_tracking_env", "use_container"],
+        f"{_SEED}.store_selection",
     ),
     **dict.fromkeys(
         [

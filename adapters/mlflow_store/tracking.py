@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -15,14 +12,13 @@ import mlflow
 from mlflow import MlflowClient
 from mlflow.entities import Metric as MlflowMetric
 from mlflow.entities import Param, RunTag
-from mlflow.entities import Run as MlflowRun
 from mlflow.entities import RunStatus as MlflowRunStatus
 
 from trackwright.adapters.mlflow_store.errors import translating
-from trackwright.adapters.mlflow_store.filters import CompiledQuery, compile_query
+from trackwright.adapters.mlflow_store.filters import CompiledQuery
 from trackwright.adapters.mlflow_store.http_retries import scope_http_retries
+from trackwright.adapters.mlflow_store.run_pages import search_pages, to_run
 from trackwright.adapters.mlflow_store.stores import check_store, opening_store
-from trackwright.domain.errors import TrackingInvalidValueError
 from trackwright.domain.finding.query import RunPage, RunQuery
 from trackwright.domain.model import Experiment, LifecycleStage, Metric, Run, RunStatus
 from trackwright.domain.uris import redacted_uri
@@ -30,38 +26,6 @@ from trackwright.domain.values import check_text_values, metric_value
 
 logger = logging.getLogger(__name__)
 DEFAULT_PAGE_SIZE = 1000
-
-
-def _to_run(run: MlflowRun) -> Run:
-    info, data = run.info, run.data
-    return Run(
-        run_id=info.run_id,
-        experiment_id=str(info.experiment_id),
-        name=info.run_name or "",
-        status=RunStatus(info.status),
-        start_time=int(info.start_time or 0),
-        end_time=int(info.end_time) if info.end_time is not None else None,
-        lifecycle_stage=LifecycleStage(info.lifecycle_stage),
-        tags=MappingProxyType(dict(data.tags)),
-        params=MappingProxyType(dict(data.params)),
-        metrics=MappingProxyType({k: float(v) for k, v in data.metrics.items()}),
-    )
-
-
-def _encode_token(server_token: str | None, skip: int) -> str:
-    return base64.b64encode(json.dumps({"t": server_token, "s": skip}).encode()).decode()
-
-
-def _decode_token(token: str | None) -> tuple[str | None, int]:
-    if token is None:
-        return None, 0
-    try:
-        decoded = json.loads(base64.b64decode(token.encode()))
-        return decoded["t"], int(decoded["s"])
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-        raise TrackingInvalidValueError(
-            f"Invalid page token {token!r}", operation="search_runs"
-        ) from exc
 
 
 class MlflowTracking:
@@ -153,12 +117,12 @@ class MlflowTracking:
             created = self._client.create_run(
                 experiment_id, start_time=start_time, tags=dict(tags), run_name=run_name
             )
-        return _to_run(created)
+        return to_run(created)
 
     def get_run(self, run_id: str) -> Run:
         """See ``TrackingPort.get_run``."""
         with translating("get_run"):
-            return _to_run(self._client.get_run(run_id))
+            return to_run(self._client.get_run(run_id))
 
     def log_batch(
         self,
@@ -209,49 +173,19 @@ class MlflowTracking:
 
     def search_runs(self, query: RunQuery) -> RunPage:
         """See ``TrackingPort.search_runs``: pages until ``max_results`` or the last match."""
-        compiled = compile_query(query)
-        server_token, skip = _decode_token(query.page_token)
-        wanted = query.max_results
-        found: list[Run] = []
-        while True:
-            size = self._page_size
-            if wanted is not None and not compiled.client_side_tags:
-                size = min(size, wanted - len(found))
-            page = self._page(query, compiled, server_token, size)
-            for index, raw in enumerate(page[skip:], start=skip):
-                if not _matches_client_side(raw, compiled):
-                    continue
-                if wanted is not None and len(found) == wanted:
-                    return RunPage(tuple(found), _encode_token(server_token, index))
-                found.append(_to_run(raw))
-            skip = 0
-            next_token = _text(page.token)
-            if not next_token:
-                return RunPage(tuple(found))
-            if wanted is not None and len(found) == wanted:
-                return RunPage(tuple(found), _encode_token(next_token, 0))
-            server_token = next_token
 
-    def _page(self, query: RunQuery, compiled: CompiledQuery, token: str | None, size: int) -> Any:
-        with translating("search_runs"):
-            return self._client.search_runs(
-                experiment_ids=list(query.experiment_ids),
-                filter_string=compiled.filter_string,
-                run_view_type=compiled.view_type,
-                max_results=size,
-                order_by=compiled.order_by or None,
-                page_token=token,
-            )
+        def fetch(compiled: CompiledQuery, token: str | None, size: int) -> Any:
+            with translating("search_runs"):
+                return self._client.search_runs(
+                    experiment_ids=list(query.experiment_ids),
+                    filter_string=compiled.filter_string,
+                    run_view_type=compiled.view_type,
+                    max_results=size,
+                    order_by=compiled.order_by or None,
+                    page_token=token,
+                )
 
-
-def _matches_client_side(run: MlflowRun, compiled: CompiledQuery) -> bool:
-    tags = run.data.tags
-    return all(tags.get(k) == v for k, v in compiled.client_side_tags.items())
-
-
-def _text(token: str | bytes | None) -> str | None:
-    """MLflow's SQL store returns page tokens as bytes, its REST client as str."""
-    return token.decode() if isinstance(token, bytes) else token
+        return search_pages(query, self._page_size, fetch)
 
 
 def _now_ms() -> int:

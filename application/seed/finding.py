@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from trackwright.application.container import Container
-from trackwright.application.seed.runs import default_container
+from trackwright.application.seed.store_selection import default_container
 from trackwright.domain.errors import (
     ExperimentDeletedError,
     ExperimentNotFoundError,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from trackwright.adapters.yaml_config import load_tag_registry
-from trackwright.application.seed.runs import default_container
+from trackwright.application.seed.store_selection import default_container
 from trackwright.application.use_cases.run_views import tags_of
 from trackwright.domain.error_codes import means_not_found
 from trackwright.domain.errors import TrackingNotFoundError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from trackwright.application.seed.runs import default_container
+from trackwright.application.seed.store_selection import default_container
 from trackwright.application.use_cases.run_views import (
     is_mlflow_client,
     metrics_of,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from trackwright.application.seed.finding import find_mlflow_run
-from trackwright.application.seed.runs import default_container
+from trackwright.application.seed.store_selection import default_container
 from trackwright.application.use_cases.artifacts import upload_safely
 from trackwright.domain.errors import IdentityError, InvalidRunNameError
 from trackwright.domain.finding.lookup import RunLookupReport

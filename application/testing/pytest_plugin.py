@@ -36,7 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def trackwright_container() -> Iterator[Container]:
     """A fresh container on the in-memory fake; the seed functions use it meanwhile."""
     from trackwright.application.container import build_container
-    from trackwright.application.seed.runs import use_container
+    from trackwright.application.seed.store_selection import use_container
     from trackwright.application.settings import TrackwrightSettings
 
     container = build_container(TrackwrightSettings(backend="memory"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import textwrap
@@ -69,6 +70,32 @@ def test_every_exported_name_resolves_from_both_front_doors() -> None:
     assert [n for n in application.__all__ if getattr(application, n, None) is None] == []
     with pytest.raises(AttributeError):
         trackwright.no_such_name  # noqa: B018
+
+
+def _typed_imports(path: Path) -> dict[str, str]:
+    """name -> module of the ``from M import N as N`` lines a front door shows to mypy."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        alias.asname or alias.name: node.module or ""
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name != "*"
+        and node.module != "__future__"
+        and node.module not in ("importlib", "typing", "trackwright.application.exports")
+    }
+
+
+def test_the_names_mypy_sees_are_the_names_the_front_doors_load() -> None:
+    import trackwright.application as application
+    from trackwright.application.exports import APPLICATION, EVERYDAY, SEED_FUNCTIONS
+
+    folder = Path(application.__file__).parent
+    typed = _typed_imports(folder / "typed_names.py")
+    extras = _typed_imports(folder / "front_door" / "__init__.py")
+    assert typed == APPLICATION
+    assert {**typed, **extras} == {**EVERYDAY, **SEED_FUNCTIONS}
+    assert set(typed) & set(extras) == set()
 
 
 def test_a_memory_container_creates_runs_without_importing_mlflow() -> None:
