@@ -94,7 +94,6 @@ def _sweep(uri: str, experiment: str, trials: range, interval: float, folder: Pa
         run_index_file=folder / "index.db",
         heartbeat_interval=interval,
         grace_period=interval * 4,
-        sweep_settle_seconds=0.0,
     )
     container = build_container(settings)
     experiment_id = container.experiments().get_or_create(experiment)
