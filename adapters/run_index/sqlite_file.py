@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -129,12 +131,33 @@ class SqliteFile:
                 self._create(connection)
             elif found != self._application_id:
                 raise NotThisDatabaseError(f"application id {found} is not a trackwright file")
-            connection.execute("PRAGMA journal_mode=WAL")
+            self._wal_on(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise self._unavailable(exc) from exc
             raise NotThisDatabaseError(f"not a sqlite3 database: {exc}") from exc
+
+    def _wal_on(self, connection: sqlite3.Connection) -> None:
+        """Switch a new file to WAL (once per file: the mode is stored in it), retrying.
+
+        The switch needs the file to itself, and SQLite answers "locked" at once, without
+        waiting, when processes opening a new file switch at the same time (each holds a
+        read lock the other's switch needs). So the switch is retried, with a short random
+        pause, until the timeout. On a file already in WAL mode the pragma changes nothing.
+        """
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05))
+                continue
+            if mode != "wal":  # e.g. a file system without shared memory: still correct
+                logger.warning("%s: no WAL journal here (mode %s); readers wait", self.path, mode)
+            return
 
     def _create(self, connection: sqlite3.Connection) -> None:
         """Create the schema in an empty file (idempotent: processes may race to do it)."""

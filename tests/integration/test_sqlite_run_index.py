@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import sqlite3
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from tests.integration.index_writers import URI, expected_entry, write_entries
 from trackwright.adapters.memory import InMemoryTracking
 from trackwright.adapters.memory.run_index import InMemoryRunIndex
 from trackwright.adapters.run_index import SqliteRunIndex
+from trackwright.adapters.run_index.sqlite_file import SqliteFile
 from trackwright.domain.errors import RunIndexCorruptError, RunIndexUnavailableError
 from trackwright.domain.finding.finder import RunFinder
 from trackwright.domain.finding.lookup import FindRequest
@@ -112,6 +114,33 @@ def test_lookups_go_on_while_another_process_holds_the_write_lock(tmp_path: Path
         other.execute("ROLLBACK")
         other.close()
     assert found is not None and found.run_id == "a" * 32
+
+
+def test_opening_waits_for_a_writer_holding_a_file_not_yet_in_wal_mode(tmp_path: Path) -> None:
+    # Processes opening a new file race: one creates it (a write lock) while another switches
+    # it to WAL. SQLite refuses that switch at once, without waiting, so the opener retries.
+    path = tmp_path / "state.sqlite3"
+    first = SqliteFile(path, 7, "CREATE TABLE t (x INTEGER)", timeout=10)
+    with first.writing() as db:
+        db.execute("INSERT INTO t VALUES (1)")
+    first.close()
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    assert other.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, other.execute, args=("ROLLBACK",))
+    release.start()
+    started = time.monotonic()
+    try:
+        with SqliteFile(path, 7, "CREATE TABLE t (x INTEGER)", timeout=10).reading() as db:
+            rows = db.execute("SELECT x FROM t").fetchall()
+    finally:
+        release.join()
+        other.close()
+    assert rows == [(1,)]
+    assert 0.25 <= time.monotonic() - started < 10
+    probe = sqlite3.connect(path)
+    assert probe.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    probe.close()
 
 
 def _another_database(path: Path) -> bytes:
