@@ -1,4 +1,4 @@
-"""HTTP requests and wall time of one HPO sweep, four ways, against a live ``mlflow server``.
+"""HTTP requests and wall time of one HPO sweep, five ways, against a live ``mlflow server``.
 
 Starts ``mlflow server`` on 127.0.0.1 (sqlite store, one worker; the test suite's
 ``tests/live_server/server.py``) and a counting proxy in front of it
@@ -8,6 +8,7 @@ N trials x 3 folds) through:
   trackers  the stage trackers (README Quickstart)
   seed      the seed-compatible functions (a migrating user's path)
   raw       a careful raw ``MlflowClient`` (create with tags, one batch, set_terminated)
+  raw-tagged  the same client writing the trackers' tags (the same keys and value sizes)
   fluent    MLflow's fluent API
 
 Requests are counted through the proxy (one counted round; counts do not depend on the
@@ -52,10 +53,16 @@ Variant = Callable[[str, str, int, Path], None]
 
 
 def variants() -> dict[str, Variant]:
-    """The four variants (imported late: importing mlflow is slow)."""
+    """The five variants (imported late: importing mlflow is slow)."""
     import sweep_variants as v
 
-    return {"trackers": v.trackers, "seed": v.seed, "raw": v.raw, "fluent": v.fluent}
+    return {
+        "trackers": v.trackers,
+        "seed": v.seed,
+        "raw": v.raw,
+        "raw-tagged": v.raw_tagged,
+        "fluent": v.fluent,
+    }
 
 
 def run_once(variant: Variant, uri: str, n: int, folder: Path) -> tuple[str, float, int]:
@@ -118,6 +125,9 @@ def timed_sweeps(server: LiveMlflowServer, n: int, rounds: int, names: list[str]
         ratio = _paired(times[label], times["raw"])
         rounds_s = " ".join(f"{t:.1f}" for t in times[label])
         print(f"{label:<9}{statistics.median(times[label]):>9.2f}{ratio:>33.3f}x  {rounds_s}")
+    if "raw-tagged" in times and "trackers" in times:  # the same record, written raw
+        ratio = _paired(times["trackers"], times["raw-tagged"])
+        print(f"trackers vs raw-tagged (median of paired ratios): {ratio:.3f}x")
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -214,7 +224,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--count", type=int, default=1, help="0: no counted round")
     parser.add_argument("--time-trials", type=int, default=0, help="N of the timed rounds")
-    parser.add_argument("--variants", default="trackers,seed,raw,fluent", help="raw always runs")
+    parser.add_argument(
+        "--variants", default="trackers,seed,raw,raw-tagged,fluent", help="raw always runs"
+    )
     parser.add_argument("--rerun", default="20,200", help="sizes, comma-separated; '' for none")
     parser.add_argument("--resume", type=int, default=200)
     parser.add_argument("--large-rerun", type=int, default=0, help="e.g. 2000 (built in sqlite)")

@@ -8,8 +8,10 @@ the best trial (param, tags, metric) and ends FINISHED.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import statistics
+from collections.abc import Callable
 from pathlib import Path
 
 import mlflow
@@ -32,6 +34,7 @@ from trackwright.domain.stage_context import StageContext
 
 FOLDS = 3
 PARENT = "mlflow.parentRunId"
+RUN_NAME = "mlflow.runName"
 
 
 def hyperparameters(number: int) -> dict[str, str]:
@@ -145,17 +148,81 @@ def _metrics(values: dict[str, float]) -> list[MlflowMetric]:
 
 def raw(uri: str, experiment: str, n: int, index: Path) -> None:
     """A careful raw ``MlflowClient``: create with tags, one batch, ``set_terminated``."""
+    _raw(uri, experiment, n, _few_tags)
+
+
+def raw_tagged(uri: str, experiment: str, n: int, index: Path) -> None:
+    """The careful raw client writing the same tags as the stage trackers (keys and sizes)."""
+    _raw(uri, experiment, n, _tracker_tags)
+
+
+def _few_tags(number: int | None, fold: int | None, parent_id: str) -> dict[str, str]:
+    """The raw variant's own tags: the parent link and the trial number or fold index."""
+    if number is None:
+        return {"code.stage": "hpo"}
+    if fold is None:
+        return {PARENT: parent_id, "trial_number": str(number)}
+    return {PARENT: parent_id, "fold_idx": str(fold)}
+
+
+_WORKER = "vm-0000-6f40594b"
+
+
+def _tracker_tags(number: int | None, fold: int | None, parent_id: str) -> dict[str, str]:
+    """Tags with the keys and value sizes the stage trackers write on each kind of run."""
+    digest = lambda text: hashlib.sha256(text.encode()).hexdigest()  # noqa: E731
+    tags = {
+        "code.backbone": "bert",
+        "code.created_by": "system",
+        "code.env": "local",
+        "code.execution_platform": "local",
+        "code.grouping_schema_version": "1",
+        "code.model": "bert",
+        "code.project": "resume-ner",
+        "code.stage": "hpo",
+        "code.storage_env": "local",
+        "code.study_key_hash": "s" * 64,
+        "code.run_key_hash": digest(f"{number}/{fold}"),
+    }
+    name = "local_bert_hpo_study-ssssssss"
+    if number is None:
+        return tags | {"code.run_type": "sweep", "mlflow.runType": "sweep", RUN_NAME: name}
+    name = name.replace("hpo_", "hpo_trial_") + f"_t{number:02d}"
+    trial_key = digest(f"trial {number}")
+    tags |= {
+        PARENT: parent_id,
+        "code.run_type": "trial" if fold is None else "fold",
+        "code.hpo.trial_number": str(number),
+        "code.lease.run_id": "0" * 32,
+        "code.trial_id": f"trial_{number}_{trial_key[:12]}",
+        "code.trial_key_hash": trial_key,
+        "code.worker_id": _WORKER,
+        "trial_number": str(number),
+    }
+    if fold is None:
+        return tags | {RUN_NAME: name}
+    return tags | {"fold_idx": str(fold), RUN_NAME: f"{name}_fold{fold}"}
+
+
+def _raw(
+    uri: str,
+    experiment: str,
+    n: int,
+    tags_for: Callable[[int | None, int | None, str], dict[str, str]],
+) -> None:
     client = MlflowClient(tracking_uri=uri)
     experiment_id = client.create_experiment(experiment)
-    parent = client.create_run(experiment_id, run_name="sweep", tags={"code.stage": "hpo"}).info
+    tags = tags_for(None, None, "")
+    parent = client.create_run(experiment_id, run_name=tags.get(RUN_NAME, "sweep"), tags=tags).info
     best = ("", -1, -1.0)
     for number in range(n):
-        tags = {PARENT: parent.run_id, "trial_number": str(number)}
-        trial = client.create_run(experiment_id, run_name=f"trial_{number}", tags=tags).info
+        tags = tags_for(number, None, parent.run_id)
+        name = tags.get(RUN_NAME, f"trial_{number}")
+        trial = client.create_run(experiment_id, run_name=name, tags=tags).info
         scores = []
         for fold_idx in range(FOLDS):
-            tags = {PARENT: trial.run_id, "fold_idx": str(fold_idx)}
-            name = f"trial_{number}_fold{fold_idx}"
+            tags = tags_for(number, fold_idx, trial.run_id)
+            name = tags.get(RUN_NAME, f"trial_{number}_fold{fold_idx}")
             fold = client.create_run(experiment_id, run_name=name, tags=tags).info
             scores.append(score(number, fold_idx))
             params = [Param("fold", str(fold_idx))]
