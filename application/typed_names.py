@@ -2,7 +2,8 @@
 
 Both front doors (``trackwright`` and ``trackwright.application``) star-import this module
 under ``TYPE_CHECKING``; at run time they load each name on first use from
-``trackwright.application.exports``. ``tests/unit/test_exports.py`` keeps the two lists equal.
+``trackwright.application.exports``; ``tests/unit/test_container_and_imports.py`` keeps
+the lists equal.
 """
 
 from __future__ import annotations

@@ -168,9 +168,12 @@ def _few_tags(number: int | None, fold: int | None, parent_id: str) -> dict[str,
 _WORKER = "vm-0000-6f40594b"
 
 
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _tracker_tags(number: int | None, fold: int | None, parent_id: str) -> dict[str, str]:
     """Tags with the keys and value sizes the stage trackers write on each kind of run."""
-    digest = lambda text: hashlib.sha256(text.encode()).hexdigest()  # noqa: E731
     tags = {
         "code.backbone": "bert",
         "code.created_by": "system",
@@ -182,13 +185,13 @@ def _tracker_tags(number: int | None, fold: int | None, parent_id: str) -> dict[
         "code.stage": "hpo",
         "code.storage_env": "local",
         "code.study_key_hash": "s" * 64,
-        "code.run_key_hash": digest(f"{number}/{fold}"),
+        "code.run_key_hash": _sha256(f"{number}/{fold}"),
     }
     name = "local_bert_hpo_study-ssssssss"
     if number is None:
         return tags | {"code.run_type": "sweep", "mlflow.runType": "sweep", RUN_NAME: name}
     name = name.replace("hpo_", "hpo_trial_") + f"_t{number:02d}"
-    trial_key = digest(f"trial {number}")
+    trial_key = _sha256(f"trial {number}")
     tags |= {
         PARENT: parent_id,
         "code.run_type": "trial" if fold is None else "fold",

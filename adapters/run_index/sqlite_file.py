@@ -35,6 +35,11 @@ from trackwright.domain.errors import RunIndexUnavailableError
 logger = logging.getLogger(__name__)
 
 
+def _locked(exc: sqlite3.Error) -> bool:
+    """Whether SQLite refused for a lock another connection holds ("locked", "busy")."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 class NotThisDatabaseError(Exception):
     """The file exists but is not a database of the expected kind; the message says why."""
 
@@ -92,7 +97,7 @@ class SqliteFile:
                 raise
 
     def _unavailable(self, exc: sqlite3.Error) -> RunIndexUnavailableError:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if _locked(exc):
             return RunIndexUnavailableError(
                 f"write lock on {self.path} not taken within {self.timeout} s"
             )
@@ -134,7 +139,7 @@ class SqliteFile:
             self._wal_on(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            if isinstance(exc, sqlite3.OperationalError) and _locked(exc):
                 raise self._unavailable(exc) from exc
             raise NotThisDatabaseError(f"not a sqlite3 database: {exc}") from exc
 
@@ -142,16 +147,17 @@ class SqliteFile:
         """Switch a new file to WAL (once per file: the mode is stored in it), retrying.
 
         The switch needs the file to itself, and SQLite answers "locked" at once, without
-        waiting, when processes opening a new file switch at the same time (each holds a
-        read lock the other's switch needs). So the switch is retried, with a short random
-        pause, until the timeout. On a file already in WAL mode the pragma changes nothing.
+        its busy wait, while another connection holds a write lock on the file (as another
+        process does while it creates the schema of the same new file). So the switch is
+        retried, with a short random pause, until the timeout. On a file already in WAL
+        mode the pragma changes nothing.
         """
         deadline = time.monotonic() + self.timeout
         while True:
             try:
                 mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                if not _locked(exc) or time.monotonic() >= deadline:
                     raise
                 time.sleep(random.uniform(0.005, 0.05))
                 continue
